@@ -1,0 +1,85 @@
+//! The subcommands as library functions: each takes the resolved run settings and returns what
+//! it did, for `main` to print. No clock is read here: the run date arrives in [`Run::as_of`].
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::council::{self, Council, Period};
+use crate::error::{Error, Result};
+use crate::{forms, sample};
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub council_path: PathBuf,
+    pub as_of: NaiveDate,
+    pub out: PathBuf,
+}
+
+impl Run {
+    pub fn council(&self) -> Result<Council> {
+        council::load(&self.council_path)
+    }
+}
+
+/// The run date: `--as-of`, else `SOURCE_DATE_EPOCH`, else today's local date.
+pub fn resolve_as_of(flag: Option<&str>, source_date_epoch: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
+    if let Some(text) = flag {
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| Error::Usage(format!("--as-of \"{text}\" は YYYY-MM-DD の形で書いてください")));
+    }
+    if let Some(epoch) = source_date_epoch.filter(|s| !s.is_empty()) {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH \"{epoch}\" は秒数ではありません")))?;
+        return chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| t.date_naive())
+            .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH \"{epoch}\" は範囲外です")));
+    }
+    Ok(today)
+}
+
+pub fn forms(run: &Run, period: Option<&str>, submitters: &[String]) -> Result<Vec<PathBuf>> {
+    let council = run.council()?;
+    let period = council.period_or_default(period)?;
+    forms::write_forms(&council, period, submitters, run.as_of, &run.out)
+}
+
+/// What `sample` wrote: the council the submissions belong to and the files.
+pub struct SampleOutput {
+    pub council_path: PathBuf,
+    pub files: Vec<PathBuf>,
+}
+
+/// Writes sample submissions: for the council itself at scale 1 (into its `submissions/`
+/// folder), or for a synthetic council of `scale` copies under `<out>/sample-x<scale>/`.
+pub fn sample(run: &Run, period: Option<&str>, scale: u32, seed: u64) -> Result<SampleOutput> {
+    if scale == 0 {
+        return Err(Error::Usage("--scale は1以上にしてください".into()));
+    }
+    let base = run.council()?;
+    let council_path = if scale == 1 {
+        run.council_path.clone()
+    } else {
+        sample::write_scaled_council(&base, scale, &run.out.join(format!("sample-x{scale}")))?
+    };
+    let council = council::load(&council_path)?;
+    let periods: Vec<&Period> = match period {
+        Some(id) => vec![council.period_or_default(Some(id))?],
+        None => council.def.periods.iter().collect(),
+    };
+    let files = sample::write_submissions(&council, &periods, seed, &submissions_root(&council))?;
+    Ok(SampleOutput { council_path, files })
+}
+
+fn submissions_root(council: &Council) -> PathBuf {
+    council.dir.join("submissions")
+}
+
+/// Shortens a path for display, relative to the working folder when possible.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+}
