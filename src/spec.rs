@@ -201,7 +201,7 @@ impl TableSheet {
 
 /// Prefilled (locked) columns of the figures sheet, then its input columns.
 pub const FIGURE_KEY_HEADERS: [&str; 7] = ["地域コード", "地域名", "区分コード", "区分名", "項目コード", "項目", "単位"];
-pub const FIGURE_KEY_WIDTHS: [f64; 7] = [11.0, 12.0, 10.0, 34.0, 10.0, 30.0, 6.0];
+pub const FIGURE_KEY_WIDTHS: [f64; 7] = [11.0, 12.0, 10.0, 50.0, 10.0, 30.0, 6.0];
 
 pub fn figure_columns(kind: PeriodKind) -> Vec<Column> {
     let (header, prompt) = match kind {

@@ -261,8 +261,11 @@ pub struct Period {
     pub id: String,
     pub name: String,
     pub kind: PeriodKind,
+    #[serde(with = "toml_date")]
     pub start: NaiveDate,
+    #[serde(with = "toml_date")]
     pub end: NaiveDate,
+    #[serde(with = "toml_date")]
     pub deadline: NaiveDate,
 }
 
@@ -270,6 +273,7 @@ pub struct Period {
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub number: u32,
+    #[serde(with = "toml_date")]
     pub date: NaiveDate,
     /// Opening time as written on the 次第, e.g. 14:00〜16:00.
     #[serde(default)]
@@ -280,4 +284,32 @@ pub struct Meeting {
     pub agenda: Vec<String>,
     /// Papers of the packet in order; see `render` for the names.
     pub papers: Vec<String>,
+}
+
+/// Dates in the definition: TOML date literals (`2026-04-01`) or strings (`"2026-04-01"`);
+/// written back as strings so the same value serialises to JSON as well as TOML.
+mod toml_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Literal(toml::value::Datetime),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = match Either::deserialize(d)? {
+            Either::Literal(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+            Either::Literal(dt) => return Err(serde::de::Error::custom(format!("{dt}: 時刻のない日付で書いてください"))),
+            Either::Text(s) => s,
+        };
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| serde::de::Error::custom(format!("\"{text}\" は YYYY-MM-DD の日付ではありません")))
+    }
+
+    pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&date.format("%Y-%m-%d").to_string())
+    }
 }

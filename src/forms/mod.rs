@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use workbook::{workbook, CellMark};
+pub use workbook::{prefill_text, workbook, CellMark};
 
 use crate::council::{Council, Period, Submitter};
 use crate::error::{write_file, Error, Result};

@@ -131,8 +131,8 @@ fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Workshe
     let s = &ctx.styles;
     ws.set_name(SHEET_BASIC)?;
     ws.set_column_width(0, 18)?;
-    ws.set_column_width(1, 56)?;
-    ws.set_column_width(2, 48)?;
+    ws.set_column_width(1, 44)?;
+    ws.set_column_width(2, 44)?;
     ws.write_string_with_format(TITLE_ROW, 0, "基本情報", &s.title)?;
     ws.write_string_with_format(NOTE_ROW, 0, "黄色の欄を記入してください。灰色の欄は事務局で記入済みです。", &s.note)?;
     for (col, h) in ["項目", "内容", "説明"].iter().enumerate() {
@@ -144,7 +144,7 @@ fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Workshe
         ws.write_string_with_format(row, 2, f.prompt, &s.prefilled)?;
         match f.prefill {
             Some(p) => {
-                ws.write_string_with_format(row, 1, prefill_text(ctx, p), &s.prefilled)?;
+                ws.write_string_with_format(row, 1, prefill_text(ctx.council, ctx.submitter, ctx.period, p), &s.prefilled)?;
             }
             None => {
                 write_input(ctx, ws, SHEET_BASIC, row, 1, f.ty, filled.fields.get(f.key))?;
@@ -159,8 +159,7 @@ fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Workshe
 }
 
 /// The text written into a prefilled 基本情報 cell.
-pub fn prefill_text(ctx_council: &Ctx, p: Prefill) -> String {
-    let (council, submitter, period) = (ctx_council.council, ctx_council.submitter, ctx_council.period);
+pub fn prefill_text(council: &Council, submitter: &Submitter, period: &Period, p: Prefill) -> String {
     match p {
         Prefill::SubmitterId => submitter.id.clone(),
         Prefill::SubmitterName => submitter.name.clone(),
@@ -182,6 +181,7 @@ fn table_sheet(ctx: &Ctx, table: &TableSheet, filled: &Submission, ws: &mut Work
     let entries = filled.tables.get(table.key);
     for r in 0..rows {
         ws.write_number_with_format(FIRST_DATA_ROW + r, 0, (r + 1) as f64, &s.prefilled)?;
+        ws.set_row_height(FIRST_DATA_ROW + r, 30)?;
     }
     for (i, column) in table.columns.iter().enumerate() {
         let col = TABLE_FIRST_COL + i as u16;
@@ -241,6 +241,7 @@ fn figures_sheet(ctx: &Ctx, filled: &Submission, ws: &mut Worksheet) -> Result<(
         for (col, text) in cells.iter().enumerate() {
             ws.write_string_with_format(row, col as u16, text, &s.prefilled)?;
         }
+        ws.set_row_height(row, 18)?;
         let entry = filled.figures.get(key);
         for (i, c) in columns.iter().enumerate() {
             let value = entry.and_then(|e| e.get(c.key));
