@@ -4,7 +4,12 @@
 
 use std::path::Path;
 
-const TOOLS: [(&str, &str); 4] = [("soffice", "has_soffice"), ("pdftotext", "has_pdftotext"), ("qpdf", "has_qpdf"), ("pdffonts", "has_pdffonts")];
+const TOOLS: [(&str, &str); 4] = [
+    ("soffice", "has_soffice"),
+    ("pdftotext", "has_pdftotext"),
+    ("qpdf", "has_qpdf"),
+    ("pdffonts", "has_pdffonts"),
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

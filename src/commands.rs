@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::check::{self, Outcome};
 use crate::council::{self, Council, Period};
 use crate::error::{Error, Result};
+use crate::templates::Templates;
 use crate::{forms, sample};
 
 /// Settings shared by every subcommand.
@@ -15,6 +17,10 @@ pub struct Run {
     pub council_path: PathBuf,
     pub as_of: NaiveDate,
     pub out: PathBuf,
+    /// Folder of editable templates (mail texts, typst); built-in copies are used otherwise.
+    pub templates: PathBuf,
+    /// This program, for starting isolated reader processes; `None` reads in-process.
+    pub exe: Option<PathBuf>,
 }
 
 impl Run {
@@ -24,16 +30,24 @@ impl Run {
 }
 
 /// The run date: `--as-of`, else `SOURCE_DATE_EPOCH`, else today's local date.
-pub fn resolve_as_of(flag: Option<&str>, source_date_epoch: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
+pub fn resolve_as_of(
+    flag: Option<&str>,
+    source_date_epoch: Option<&str>,
+    today: NaiveDate,
+) -> Result<NaiveDate> {
     if let Some(text) = flag {
-        return NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| Error::Usage(format!("--as-of \"{text}\" は YYYY-MM-DD の形で書いてください")));
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            Error::Usage(format!(
+                "--as-of \"{text}\" は YYYY-MM-DD の形で書いてください"
+            ))
+        });
     }
     if let Some(epoch) = source_date_epoch.filter(|s| !s.is_empty()) {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH \"{epoch}\" は秒数ではありません")))?;
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH \"{epoch}\" は秒数ではありません"
+            ))
+        })?;
         return chrono::DateTime::from_timestamp(secs, 0)
             .map(|t| t.date_naive())
             .ok_or_else(|| Error::Usage(format!("SOURCE_DATE_EPOCH \"{epoch}\" は範囲外です")));
@@ -71,7 +85,10 @@ pub fn sample(run: &Run, period: Option<&str>, scale: u32, seed: u64) -> Result<
         None => council.def.periods.iter().collect(),
     };
     let files = sample::write_submissions(&council, &periods, seed, &submissions_root(&council))?;
-    Ok(SampleOutput { council_path, files })
+    Ok(SampleOutput {
+        council_path,
+        files,
+    })
 }
 
 fn submissions_root(council: &Council) -> PathBuf {
@@ -81,5 +98,32 @@ fn submissions_root(council: &Council) -> PathBuf {
 /// Shortens a path for display, relative to the working folder when possible.
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// What `check` did: the outcome and where its outputs are.
+pub struct CheckRun {
+    pub council: Council,
+    pub outcome: Outcome,
+    pub dir: PathBuf,
+}
+
+/// `kyogikai check`: reads and checks the submissions, writes the outputs.
+pub fn check(run: &Run, mut options: check::Options) -> Result<CheckRun> {
+    let council = run.council()?;
+    if let Some(p) = &options.period {
+        council.period_or_default(Some(p))?;
+    }
+    options.reader_exe = run.exe.clone();
+    let outcome = check::check(&council, run.as_of, &options)?;
+    let dir = run.out.join("check").join(run.as_of.to_string());
+    check::write_outputs(&council, &outcome, &dir, &Templates::new(&run.templates))?;
+    Ok(CheckRun {
+        council,
+        outcome,
+        dir,
+    })
 }

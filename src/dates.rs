@@ -15,8 +15,16 @@ struct Era {
 }
 
 const ERAS: [Era; 2] = [
-    Era { name: "令和", letter: 'R', start: (2019, 5, 1) },
-    Era { name: "平成", letter: 'H', start: (1989, 1, 8) },
+    Era {
+        name: "令和",
+        letter: 'R',
+        start: (2019, 5, 1),
+    },
+    Era {
+        name: "平成",
+        letter: 'H',
+        start: (1989, 1, 8),
+    },
 ];
 
 fn era_of(date: NaiveDate) -> Option<(&'static Era, i32)> {
@@ -28,14 +36,24 @@ fn era_of(date: NaiveDate) -> Option<(&'static Era, i32)> {
 }
 
 fn year_label(n: i32) -> String {
-    if n == 1 { "元".to_string() } else { n.to_string() }
+    if n == 1 {
+        "元".to_string()
+    } else {
+        n.to_string()
+    }
 }
 
 /// 「令和8年4月1日」.
 pub fn wareki(date: NaiveDate) -> String {
     match era_of(date) {
         Some((era, n)) => {
-            format!("{}{}年{}月{}日", era.name, year_label(n), date.month(), date.day())
+            format!(
+                "{}{}年{}月{}日",
+                era.name,
+                year_label(n),
+                date.month(),
+                date.day()
+            )
         }
         None => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
     }
@@ -43,7 +61,13 @@ pub fn wareki(date: NaiveDate) -> String {
 
 /// 「令和8年4月1日（2026年4月1日）」: era date with the Gregorian date beside it.
 pub fn wareki_with_seireki(date: NaiveDate) -> String {
-    format!("{}（{}年{}月{}日）", wareki(date), date.year(), date.month(), date.day())
+    format!(
+        "{}（{}年{}月{}日）",
+        wareki(date),
+        date.year(),
+        date.month(),
+        date.day()
+    )
 }
 
 /// The era name of a fiscal year, e.g. 2026 → 「令和8年度」, 2019 → 「令和元年度」.
@@ -67,7 +91,11 @@ pub fn nendo_with_seireki(fiscal_year: i32) -> String {
 
 /// The fiscal year a date belongs to (April to March).
 pub fn fiscal_year_of(date: NaiveDate) -> i32 {
-    if date.month() >= 4 { date.year() } else { date.year() - 1 }
+    if date.month() >= 4 {
+        date.year()
+    } else {
+        date.year() - 1
+    }
 }
 
 /// First and last day of a fiscal year.
@@ -83,7 +111,10 @@ pub fn fiscal_year_range(fiscal_year: i32) -> (NaiveDate, NaiveDate) {
 /// with 全角 digits or spaces anywhere. Returns `None` when the text is not a date or names a
 /// day that does not exist, or an era year before the era began.
 pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
-    let s: String = crate::text::normalize_width(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = crate::text::normalize_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let (era, rest) = split_era(&s);
     let nums = split_numbers(rest)?;
     let [y, m, d] = nums[..] else { return None };
@@ -162,7 +193,10 @@ mod tests {
         assert_eq!(wareki(d(2019, 4, 30)), "平成31年4月30日");
         assert_eq!(wareki(d(1989, 1, 8)), "平成元年1月8日");
         assert_eq!(wareki(d(1980, 1, 1)), "1980年1月1日");
-        assert_eq!(wareki_with_seireki(d(2027, 3, 31)), "令和9年3月31日（2027年3月31日）");
+        assert_eq!(
+            wareki_with_seireki(d(2027, 3, 31)),
+            "令和9年3月31日（2027年3月31日）"
+        );
     }
 
     #[test]
@@ -179,8 +213,15 @@ mod tests {
     #[test]
     fn typed_dates() {
         for text in [
-            "2026-04-01", "2026/4/1", "2026.4.1", "2026年4月1日", "令和8年4月1日", "R8.4.1", "r8/4/1",
-            "２０２６／４／１", " 令和 8年 4月 1日 ",
+            "2026-04-01",
+            "2026/4/1",
+            "2026.4.1",
+            "2026年4月1日",
+            "令和8年4月1日",
+            "R8.4.1",
+            "r8/4/1",
+            "２０２６／４／１",
+            " 令和 8年 4月 1日 ",
         ] {
             assert_eq!(parse_date_text(text), Some(d(2026, 4, 1)), "{text}");
         }
@@ -190,7 +231,16 @@ mod tests {
 
     #[test]
     fn not_dates() {
-        for text in ["", "未定", "2026/2/30", "令和元年4月1日", "R0.4.1", "12", "2026/4", "4/1/2026x"] {
+        for text in [
+            "",
+            "未定",
+            "2026/2/30",
+            "令和元年4月1日",
+            "R0.4.1",
+            "12",
+            "2026/4",
+            "4/1/2026x",
+        ] {
             assert_eq!(parse_date_text(text), None, "{text}");
         }
     }

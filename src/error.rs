@@ -8,12 +8,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The council definition is unreadable or inconsistent; the text names the key.
     #[error("協議会定義の誤り: {0}")]
     Council(String),
     #[error("ワークブックを書き出せません（{what}）: {source}")]
-    Xlsx { what: String, source: rust_xlsxwriter::XlsxError },
+    Xlsx {
+        what: String,
+        source: rust_xlsxwriter::XlsxError,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -22,7 +28,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     pub fn xlsx(what: impl Into<String>) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> Self {

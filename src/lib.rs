@@ -4,14 +4,23 @@
 //! (`spec`) is the single description of the standard workbook that the writer (`forms`), the
 //! sample generator and the reader all follow. The council itself is data (`council`).
 
+pub mod check;
 pub mod commands;
+pub mod console;
 pub mod council;
 pub mod dates;
 pub mod error;
+pub mod findings;
+pub mod fonts;
 pub mod forms;
+pub mod ingest;
+pub mod ledger;
 pub mod sample;
 pub mod spec;
 pub mod submission;
+pub mod templates;
 pub mod text;
+pub mod validate;
+pub mod xlsx;
 
 pub use error::{Error, Result};

@@ -5,10 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kyogikai::commands::{self, display_path, Run};
+use kyogikai::commands::{self, Run, display_path};
 
 #[derive(Parser)]
-#[command(name = "kyogikai", version, about = "中高年世代活躍応援プロジェクト協議会 事務局の様式・集計・資料作成ツール")]
+#[command(
+    name = "kyogikai",
+    version,
+    about = "中高年世代活躍応援プロジェクト協議会 事務局の様式・集計・資料作成ツール"
+)]
 struct Cli {
     /// 協議会定義ファイル
     #[arg(long, global = true, default_value = "inputs/council.toml")]
@@ -19,6 +23,9 @@ struct Cli {
     /// 出力先フォルダ
     #[arg(long, global = true, default_value = "outputs")]
     out: PathBuf,
+    /// 編集可能なテンプレートのフォルダ（ないファイルは内蔵のものを使う）
+    #[arg(long, global = true, default_value = "templates")]
+    templates: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -46,9 +53,35 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// 返送された様式を読み込んで検証し、提出状況・指摘・返送用ファイル・メール文を作る
+    Check {
+        /// 期間ID（省略時はすべての期間）
+        #[arg(long)]
+        period: Option<String>,
+        /// 出力形式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 1ファイルの読み取りにかける時間の上限（秒）
+        #[arg(long, default_value_t = 30.0)]
+        read_timeout: f64,
+        /// 読み込むファイルまたはフォルダ（省略時は inputs/submissions/<年度>/）
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
+    // The isolated workbook reader (see kyogikai::ingest): not a user command.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(kyogikai::ingest::CHILD_COMMAND) {
+        let memory = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(1 << 30);
+        return ExitCode::from(kyogikai::ingest::child_main(memory) as u8);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -63,20 +96,62 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let today = chrono::Local::now().date_naive();
     let as_of = commands::resolve_as_of(cli.as_of.as_deref(), epoch.as_deref(), today)?;
-    let run = Run { council_path: cli.council, as_of, out: cli.out };
+    let exe = std::env::current_exe().ok();
+    let run = Run {
+        council_path: cli.council,
+        as_of,
+        out: cli.out,
+        templates: cli.templates,
+        exe,
+    };
     match cli.command {
         Command::Forms { period, submitter } => {
             let files = commands::forms(&run, period.as_deref(), &submitter)?;
-            let dir = files.first().and_then(|f| f.parent()).map(display_path).unwrap_or_default();
+            let dir = files
+                .first()
+                .and_then(|f| f.parent())
+                .map(display_path)
+                .unwrap_or_default();
             println!("標準様式を {} 件作成しました: {dir}", files.len());
         }
-        Command::Sample { period, scale, seed } => {
+        Command::Sample {
+            period,
+            scale,
+            seed,
+        } => {
             let out = commands::sample(&run, period.as_deref(), scale, seed)?;
             println!(
                 "サンプル提出ファイルを {} 件作成しました（協議会定義: {}）",
                 out.files.len(),
                 display_path(&out.council_path)
             );
+        }
+        Command::Check {
+            period,
+            format,
+            read_timeout,
+            paths,
+        } => {
+            let options = kyogikai::check::Options {
+                period,
+                paths,
+                read_timeout: std::time::Duration::from_secs_f64(read_timeout.max(0.1)),
+                ..Default::default()
+            };
+            let result = commands::check(&run, options)?;
+            let dir = display_path(&result.dir);
+            let text = match format {
+                Format::Text => {
+                    kyogikai::console::check_text(&result.council, &result.outcome, &dir)
+                }
+                Format::Json => {
+                    kyogikai::console::check_json(&result.council, &result.outcome, &dir)
+                }
+            };
+            print!("{text}");
+            if result.outcome.needs_action() {
+                return Ok(ExitCode::from(1));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

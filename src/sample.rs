@@ -16,10 +16,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
-use crate::council::{self, Council, Definition, Period, PeriodKind, Submitter, SubmitterDef, SubmitterKind};
-use crate::error::{write_file, Error, Result};
+use crate::council::{
+    self, Council, Definition, Period, PeriodKind, Submitter, SubmitterDef, SubmitterKind,
+};
+use crate::error::{Error, Result, write_file};
 use crate::forms;
-use crate::spec::{figure_rows, SECRETARIAT_ID};
+use crate::spec::{SECRETARIAT_ID, figure_rows};
 use crate::submission::{Row, Submission, Value};
 
 /// A generator seeded per submitter and period, so adding a submitter changes no other file.
@@ -35,7 +37,11 @@ fn scale_of(council: &Council, submitter: &Submitter) -> f64 {
     if submitter.kind == SubmitterKind::Member {
         return 300.0;
     }
-    let kind = council.municipalities.iter().find(|m| m.code == submitter.region_code).map(|m| m.kind.as_str());
+    let kind = council
+        .municipalities
+        .iter()
+        .find(|m| m.code == submitter.region_code)
+        .map(|m| m.kind.as_str());
     match kind {
         Some("特別区") => 30.0,
         Some("市") => 12.0,
@@ -55,32 +61,53 @@ fn unit_factor(unit: &str) -> f64 {
 }
 
 /// The submission a member would plausibly return.
-pub fn submission(council: &Council, submitter: &Submitter, period: &Period, seed: u64) -> Submission {
+pub fn submission(
+    council: &Council,
+    submitter: &Submitter,
+    period: &Period,
+    seed: u64,
+) -> Submission {
     let mut rng = rng_for(seed, &submitter.id, &period.id);
     let mut out = Submission::default();
     fill_basic(&mut out, submitter, period, &mut rng);
     let scale = scale_of(council, submitter);
+    // The level of each figure belongs to the submitter, not the period, so consecutive
+    // periods look like the same body's work; the period adds only modest noise.
+    let mut levels = rng_for(seed, &submitter.id, "levels");
     for key in figure_rows(council, submitter) {
         let figure = council.figure(&key.figure).expect("checked");
-        let level = scale * unit_factor(&figure.unit) * rng.random_range(0.4..1.6);
+        let level = scale * unit_factor(&figure.unit) * levels.random_range(0.4..1.6);
         let value = match period.kind {
             PeriodKind::Plan => level * 2.1,
-            PeriodKind::Progress => level * rng.random_range(0.7..1.3),
+            PeriodKind::Progress => level * rng.random_range(0.8..1.2),
         };
         let mut row = Row::new();
         row.insert("value".into(), Value::Int(value.round().max(0.0) as i64));
         out.figures.insert(key, row);
     }
-    out.tables.insert("initiatives".into(), initiatives(council, submitter, period, &mut rng));
+    out.tables.insert(
+        "initiatives".into(),
+        initiatives(council, submitter, period, &mut rng),
+    );
     if submitter.kind == SubmitterKind::Municipal {
-        out.tables.insert("practices".into(), practices(council, &mut rng));
-        out.tables.insert("requests".into(), requests(council, period, &mut rng));
+        out.tables
+            .insert("practices".into(), practices(council, &mut rng));
+        out.tables
+            .insert("requests".into(), requests(council, period, &mut rng));
     }
     out
 }
 
-const PEOPLE: [&str; 8] =
-    ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲", "田中 健", "伊藤 由美", "渡辺 誠", "中村 陽子"];
+const PEOPLE: [&str; 8] = [
+    "山田 太郎",
+    "佐藤 花子",
+    "鈴木 一郎",
+    "高橋 美咲",
+    "田中 健",
+    "伊藤 由美",
+    "渡辺 誠",
+    "中村 陽子",
+];
 
 fn fill_basic(out: &mut Submission, submitter: &Submitter, period: &Period, rng: &mut ChaCha8Rng) {
     let department = match submitter.kind {
@@ -89,30 +116,79 @@ fn fill_basic(out: &mut Submission, submitter: &Submitter, period: &Period, rng:
     };
     let f = &mut out.fields;
     f.insert("department".into(), Value::Text(department));
-    f.insert("contact_person".into(), Value::Text(PEOPLE.choose(rng).expect("non-empty").to_string()));
-    f.insert("phone".into(), Value::Text(format!("03-0000-{:04}", rng.random_range(0..10000))));
-    f.insert("email".into(), Value::Text(format!("{}@example.jp", submitter.id.to_lowercase())));
+    f.insert(
+        "contact_person".into(),
+        Value::Text(PEOPLE.choose(rng).expect("non-empty").to_string()),
+    );
+    f.insert(
+        "phone".into(),
+        Value::Text(format!("03-0000-{:04}", rng.random_range(0..10000))),
+    );
+    f.insert(
+        "email".into(),
+        Value::Text(format!("{}@example.jp", submitter.id.to_lowercase())),
+    );
     let submitted = (period.deadline - Duration::days(rng.random_range(1..15))).max(period.start);
     f.insert("submitted_on".into(), Value::Date(submitted));
 }
 
 const INITIATIVES: [(&str, &str); 10] = [
-    ("中高年向け就職支援セミナー", "応募書類の作成や面接対策を内容とするセミナーを開催し、個別相談につなげる。"),
-    ("正社員化に向けた企業説明会", "中高年の採用に意欲のある企業を集めた説明会を開催し、正社員就職を支援する。"),
-    ("職業訓練の受講勧奨", "訓練コースの情報を相談窓口で案内し、受講から就職まで一貫して支援する。"),
-    ("アウトリーチ型相談", "支援機関に来所できない方を訪問し、生活と就労の相談に応じる。"),
-    ("ひきこもり当事者の居場所づくり", "当事者や家族が安心して集える場を設け、段階的な社会参加を支える。"),
-    ("就労体験プログラム", "協力事業所での短時間の就労体験を通じて、働くことへの不安を和らげる。"),
-    ("支援策の周知広報", "広報紙・ウェブサイト・SNSで支援策を案内し、相談窓口の認知を高める。"),
-    ("家族向け相談会", "本人の支援に悩む家族を対象に、専門職による相談会を開催する。"),
-    ("企業向け受入れ研修", "中高年や福祉的支援を受けてきた方の受入れに必要な配慮を、企業の担当者に伝える。"),
-    ("オンライン相談窓口", "平日夜間と土曜日にオンラインで相談を受け付ける。"),
+    (
+        "中高年向け就職支援セミナー",
+        "応募書類の作成や面接対策を内容とするセミナーを開催し、個別相談につなげる。",
+    ),
+    (
+        "正社員化に向けた企業説明会",
+        "中高年の採用に意欲のある企業を集めた説明会を開催し、正社員就職を支援する。",
+    ),
+    (
+        "職業訓練の受講勧奨",
+        "訓練コースの情報を相談窓口で案内し、受講から就職まで一貫して支援する。",
+    ),
+    (
+        "アウトリーチ型相談",
+        "支援機関に来所できない方を訪問し、生活と就労の相談に応じる。",
+    ),
+    (
+        "ひきこもり当事者の居場所づくり",
+        "当事者や家族が安心して集える場を設け、段階的な社会参加を支える。",
+    ),
+    (
+        "就労体験プログラム",
+        "協力事業所での短時間の就労体験を通じて、働くことへの不安を和らげる。",
+    ),
+    (
+        "支援策の周知広報",
+        "広報紙・ウェブサイト・SNSで支援策を案内し、相談窓口の認知を高める。",
+    ),
+    (
+        "家族向け相談会",
+        "本人の支援に悩む家族を対象に、専門職による相談会を開催する。",
+    ),
+    (
+        "企業向け受入れ研修",
+        "中高年や福祉的支援を受けてきた方の受入れに必要な配慮を、企業の担当者に伝える。",
+    ),
+    (
+        "オンライン相談窓口",
+        "平日夜間と土曜日にオンラインで相談を受け付ける。",
+    ),
 ];
 
-fn initiatives(council: &Council, submitter: &Submitter, period: &Period, rng: &mut ChaCha8Rng) -> Vec<Row> {
+fn initiatives(
+    council: &Council,
+    submitter: &Submitter,
+    period: &Period,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Row> {
     let n = rng.random_range(1..=3);
     let picks: Vec<_> = INITIATIVES.choose_multiple(rng, n).collect();
-    let kpis: Vec<_> = council.def.kpis.iter().filter(|k| submitter.figures.contains(&k.figure)).collect();
+    let kpis: Vec<_> = council
+        .def
+        .kpis
+        .iter()
+        .filter(|k| submitter.figures.contains(&k.figure))
+        .collect();
     picks
         .into_iter()
         .map(|(name, summary)| {
@@ -122,7 +198,13 @@ fn initiatives(council: &Council, submitter: &Submitter, period: &Period, rng: &
             let kpi = kpis.choose(rng);
             let category = match kpi {
                 Some(k) => k.category.clone(),
-                None => council.def.categories.choose(rng).expect("non-empty").id.clone(),
+                None => council
+                    .def
+                    .categories
+                    .choose(rng)
+                    .expect("non-empty")
+                    .id
+                    .clone(),
             };
             row.insert("category".into(), Value::Code(category));
             row.insert("region".into(), Value::Code(submitter.region_code.clone()));
@@ -146,10 +228,30 @@ fn initiatives(council: &Council, submitter: &Submitter, period: &Period, rng: &
 }
 
 const PRACTICES: [(&str, &str, &str, &str); 4] = [
-    ("商店街と連携した就労体験", "商店街の店舗で週1回から働ける体験の場を設け、本人のペースで就労につなげた。", "商店会、社会福祉協議会", "参加者の半数が継続的な就労に移行した。"),
-    ("ハローワークとの合同相談日", "月1回、福祉の窓口にハローワークの職員を招き、生活と仕事の相談を一度に受けられるようにした。", "ハローワーク", "相談から就職までの期間が短くなった。"),
-    ("家族セミナーからの個別支援", "家族向けセミナーの参加者に個別相談を案内し、本人への訪問支援につなげた。", "精神保健福祉センター", "これまで接点のなかった世帯と関係を築けた。"),
-    ("オンライン居場所", "外出が難しい方がオンラインで参加できる交流の場を設けた。", "NPO法人", "参加をきっかけに対面の活動へ移った方がいる。"),
+    (
+        "商店街と連携した就労体験",
+        "商店街の店舗で週1回から働ける体験の場を設け、本人のペースで就労につなげた。",
+        "商店会、社会福祉協議会",
+        "参加者の半数が継続的な就労に移行した。",
+    ),
+    (
+        "ハローワークとの合同相談日",
+        "月1回、福祉の窓口にハローワークの職員を招き、生活と仕事の相談を一度に受けられるようにした。",
+        "ハローワーク",
+        "相談から就職までの期間が短くなった。",
+    ),
+    (
+        "家族セミナーからの個別支援",
+        "家族向けセミナーの参加者に個別相談を案内し、本人への訪問支援につなげた。",
+        "精神保健福祉センター",
+        "これまで接点のなかった世帯と関係を築けた。",
+    ),
+    (
+        "オンライン居場所",
+        "外出が難しい方がオンラインで参加できる交流の場を設けた。",
+        "NPO法人",
+        "参加をきっかけに対面の活動へ移った方がいる。",
+    ),
 ];
 
 fn practices(council: &Council, rng: &mut ChaCha8Rng) -> Vec<Row> {
@@ -159,12 +261,21 @@ fn practices(council: &Council, rng: &mut ChaCha8Rng) -> Vec<Row> {
         .map(|(title, summary, partners, outcome)| {
             let mut row = Row::new();
             row.insert("title".into(), Value::Text(title.to_string()));
-            let category = council.def.categories.choose(rng).expect("non-empty").id.clone();
+            let category = council
+                .def
+                .categories
+                .choose(rng)
+                .expect("non-empty")
+                .id
+                .clone();
             row.insert("category".into(), Value::Code(category));
             row.insert("summary".into(), Value::Text(summary.to_string()));
             row.insert("partners".into(), Value::Text(partners.to_string()));
             row.insert("outcome".into(), Value::Text(outcome.to_string()));
-            row.insert("publishable".into(), Value::Code(if rng.random_bool(0.8) { "yes" } else { "no" }.into()));
+            row.insert(
+                "publishable".into(),
+                Value::Code(if rng.random_bool(0.8) { "yes" } else { "no" }.into()),
+            );
             row
         })
         .collect()
@@ -190,29 +301,43 @@ fn requests(council: &Council, period: &Period, rng: &mut ChaCha8Rng) -> Vec<Row
     (0..n)
         .map(|_| {
             let mut row = Row::new();
-            row.insert("addressee".into(), Value::Code(addressees.choose(rng).expect("non-empty").clone()));
+            row.insert(
+                "addressee".into(),
+                Value::Code(addressees.choose(rng).expect("non-empty").clone()),
+            );
             if let Some(kind) = council.def.request_kinds.choose(rng) {
                 row.insert("kind".into(), Value::Code(kind.clone()));
             }
-            row.insert("content".into(), Value::Text(REQUESTS.choose(rng).expect("non-empty").to_string()));
+            row.insert(
+                "content".into(),
+                Value::Text(REQUESTS.choose(rng).expect("non-empty").to_string()),
+            );
             if rng.random_bool(0.5) {
                 row.insert("desired_by".into(), Value::Date(period.end));
             }
-            row.insert("reply".into(), Value::Code(if rng.random_bool(0.6) { "yes" } else { "no" }.into()));
+            row.insert(
+                "reply".into(),
+                Value::Code(if rng.random_bool(0.6) { "yes" } else { "no" }.into()),
+            );
             row
         })
         .collect()
 }
 
 /// Writes filled-in submissions for the given periods under `dir/<fiscal year>/<period>/`.
-pub fn write_submissions(council: &Council, periods: &[&Period], seed: u64, dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write_submissions(
+    council: &Council,
+    periods: &[&Period],
+    seed: u64,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for period in periods {
         let folder = dir.join(council.fiscal_year().to_string()).join(&period.id);
         let issued = issued_for(period);
         for submitter in &council.submitters {
             let filled = submission(council, submitter, period, seed);
-            let bytes = forms::workbook(council, submitter, period, issued, Some(&filled), &[])?;
+            let bytes = forms::workbook(council, submitter, period, issued, Some(&filled), None)?;
             let path = folder.join(forms::file_name(submitter));
             write_file(&path, &bytes)?;
             written.push(path);
@@ -230,7 +355,11 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
     let base_members = council.def.members.clone();
     def.members.clear();
     for copy in 0..scale {
-        let suffix = if copy == 0 { String::new() } else { format!("-{}", copy + 1) };
+        let suffix = if copy == 0 {
+            String::new()
+        } else {
+            format!("-{}", copy + 1)
+        };
         for m in &base_members {
             let mut m = m.clone();
             m.id = format!("{}{suffix}", m.id);
@@ -248,10 +377,26 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
             });
         }
         for (i, m) in council.municipalities.iter().enumerate() {
-            let code = if copy == 0 { m.code.clone() } else { synthetic_code(copy, i)? };
-            let name = if copy == 0 { m.name.clone() } else { format!("{}{}", m.name, copy + 1) };
-            tsv.push_str(&format!("{code}\t{name}\t{}\t{}\t{}\n", m.kana, m.kind, m.area));
-            if council.def.submitters.iter().any(|s| s.municipality.as_deref() == Some(m.code.as_str())) {
+            let code = if copy == 0 {
+                m.code.clone()
+            } else {
+                synthetic_code(copy, i)?
+            };
+            let name = if copy == 0 {
+                m.name.clone()
+            } else {
+                format!("{}{}", m.name, copy + 1)
+            };
+            tsv.push_str(&format!(
+                "{code}\t{name}\t{}\t{}\t{}\n",
+                m.kana, m.kind, m.area
+            ));
+            if council
+                .def
+                .submitters
+                .iter()
+                .any(|s| s.municipality.as_deref() == Some(m.code.as_str()))
+            {
                 def.submitters.push(SubmitterDef {
                     id: format!("PF{code}"),
                     member: None,
@@ -263,12 +408,20 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
     }
     def.council.municipalities_file = "municipalities.tsv".into();
     if let Some(guideline) = &council.def.council.guideline_file {
-        let text = std::fs::read(council.path(guideline)).map_err(|e| Error::io(&council.path(guideline), e))?;
+        let text = std::fs::read(council.path(guideline))
+            .map_err(|e| Error::io(&council.path(guideline), e))?;
         write_file(&dest.join(guideline), &text)?;
     }
-    let toml = toml::to_string(&def).map_err(|e| Error::Other(format!("合成した協議会定義を書けません: {e}")))?;
+    let toml = toml::to_string(&def)
+        .map_err(|e| Error::Other(format!("合成した協議会定義を書けません: {e}")))?;
     let path = dest.join("council.toml");
-    write_file(&path, format!("# kyogikai sample --scale {scale} が作った合成の協議会定義（ベンチマーク用）\n{toml}").as_bytes())?;
+    write_file(
+        &path,
+        format!(
+            "# kyogikai sample --scale {scale} が作った合成の協議会定義（ベンチマーク用）\n{toml}"
+        )
+        .as_bytes(),
+    )?;
     write_file(&dest.join("municipalities.tsv"), tsv.as_bytes())?;
     Ok(path)
 }
@@ -277,7 +430,9 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
 fn synthetic_code(copy: u32, index: usize) -> Result<String> {
     let five = 50_000 + copy as usize * 80 + index;
     if five > 99_999 {
-        return Err(Error::Usage("--scale が大きすぎます（624以下にしてください）".into()));
+        return Err(Error::Usage(
+            "--scale が大きすぎます（624以下にしてください）".into(),
+        ));
     }
     let five = format!("{five:05}");
     let check = council::municipalities::check_digit(&five).expect("five digits");

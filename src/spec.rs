@@ -17,6 +17,8 @@ pub const SHEET_BASIC: &str = "基本情報";
 pub const SHEET_FIGURES: &str = "実績";
 pub const SHEET_META: &str = "_識別情報";
 pub const SHEET_LISTS: &str = "_選択肢";
+/// First sheet of a feedback workbook; ignored when the workbook comes back.
+pub const SHEET_FEEDBACK: &str = "指摘一覧";
 
 /// Table sheets: title in row 1, a note in row 2, the header in row 3, data from row 4.
 pub const TITLE_ROW: u32 = 0;
@@ -80,19 +82,47 @@ pub struct Code {
 
 /// The entries of a code list for this council, in dropdown order.
 pub fn codes(council: &Council, list: CodeList) -> Vec<Code> {
-    let code = |id: &str, label: String| Code { id: id.to_string(), label };
+    let code = |id: &str, label: String| Code {
+        id: id.to_string(),
+        label,
+    };
     match list {
-        CodeList::Categories => {
-            council.def.categories.iter().map(|c| code(&c.id, format!("{} {}", c.id, c.name))).collect()
-        }
-        CodeList::Regions => council.regions().iter().map(|r| code(&r.code, r.name.clone())).collect(),
-        CodeList::Kpis => council.def.kpis.iter().map(|k| code(&k.id, format!("{} {}", k.id, k.name))).collect(),
+        CodeList::Categories => council
+            .def
+            .categories
+            .iter()
+            .map(|c| code(&c.id, format!("{} {}", c.id, c.name)))
+            .collect(),
+        CodeList::Regions => council
+            .regions()
+            .iter()
+            .map(|r| code(&r.code, r.name.clone()))
+            .collect(),
+        CodeList::Kpis => council
+            .def
+            .kpis
+            .iter()
+            .map(|k| code(&k.id, format!("{} {}", k.id, k.name)))
+            .collect(),
         CodeList::Addressees => {
-            let mut out: Vec<Code> = council.def.members.iter().map(|m| code(&m.id, m.name.clone())).collect();
-            out.push(code(SECRETARIAT_ID, format!("{}事務局", council.def.council.short_name)));
+            let mut out: Vec<Code> = council
+                .def
+                .members
+                .iter()
+                .map(|m| code(&m.id, m.name.clone()))
+                .collect();
+            out.push(code(
+                SECRETARIAT_ID,
+                format!("{}事務局", council.def.council.short_name),
+            ));
             out
         }
-        CodeList::RequestKinds => council.def.request_kinds.iter().map(|k| code(k, k.clone())).collect(),
+        CodeList::RequestKinds => council
+            .def
+            .request_kinds
+            .iter()
+            .map(|k| code(k, k.clone()))
+            .collect(),
         CodeList::YesNo => vec![code("yes", "はい".into()), code("no", "いいえ".into())],
     }
 }
@@ -103,7 +133,9 @@ pub enum ColumnType {
     /// A whole number ≥ 0 (people, cases, thousand yen).
     Count,
     Date,
-    Text { max: usize },
+    Text {
+        max: usize,
+    },
     YesNo,
 }
 
@@ -141,8 +173,22 @@ pub struct Column {
     pub prompt: &'static str,
 }
 
-const fn col(key: &'static str, header: &'static str, ty: ColumnType, need: Need, width: f64, prompt: &'static str) -> Column {
-    Column { key, header, ty, need, width, prompt }
+const fn col(
+    key: &'static str,
+    header: &'static str,
+    ty: ColumnType,
+    need: Need,
+    width: f64,
+    prompt: &'static str,
+) -> Column {
+    Column {
+        key,
+        header,
+        ty,
+        need,
+        width,
+        prompt,
+    }
 }
 
 /// Something written into 基本情報 by the tool rather than the member.
@@ -166,8 +212,22 @@ pub struct Field {
     pub prompt: &'static str,
 }
 
-const fn field(key: &'static str, label: &'static str, ty: ColumnType, need: Need, prefill: Option<Prefill>, prompt: &'static str) -> Field {
-    Field { key, label, ty, need, prefill, prompt }
+const fn field(
+    key: &'static str,
+    label: &'static str,
+    ty: ColumnType,
+    need: Need,
+    prefill: Option<Prefill>,
+    prompt: &'static str,
+) -> Field {
+    Field {
+        key,
+        label,
+        ty,
+        need,
+        prefill,
+        prompt,
+    }
 }
 
 /// Who gets a sheet.
@@ -200,17 +260,45 @@ impl TableSheet {
 }
 
 /// Prefilled (locked) columns of the figures sheet, then its input columns.
-pub const FIGURE_KEY_HEADERS: [&str; 7] = ["地域コード", "地域名", "区分コード", "区分名", "項目コード", "項目", "単位"];
+pub const FIGURE_KEY_HEADERS: [&str; 7] = [
+    "地域コード",
+    "地域名",
+    "区分コード",
+    "区分名",
+    "項目コード",
+    "項目",
+    "単位",
+];
 pub const FIGURE_KEY_WIDTHS: [f64; 7] = [11.0, 12.0, 10.0, 50.0, 10.0, 30.0, 6.0];
 
 pub fn figure_columns(kind: PeriodKind) -> Vec<Column> {
     let (header, prompt) = match kind {
-        PeriodKind::Plan => ("目標値（年間）", "この年度の目標（見込み）を0以上の整数で入力してください。"),
-        PeriodKind::Progress => ("実績値（期間内）", "この期間の実績を0以上の整数で入力してください。実績がなければ0と入力します。"),
+        PeriodKind::Plan => (
+            "目標値（年間）",
+            "この年度の目標（見込み）を0以上の整数で入力してください。",
+        ),
+        PeriodKind::Progress => (
+            "実績値（期間内）",
+            "この期間の実績を0以上の整数で入力してください。実績がなければ0と入力します。",
+        ),
     };
     vec![
-        col("value", header, ColumnType::Count, Need::Required, 16.0, prompt),
-        col("note", "備考", ColumnType::Text { max: 200 }, Need::Optional, 30.0, "補足があれば200字以内で入力してください。"),
+        col(
+            "value",
+            header,
+            ColumnType::Count,
+            Need::Required,
+            16.0,
+            prompt,
+        ),
+        col(
+            "note",
+            "備考",
+            ColumnType::Text { max: 200 },
+            Need::Optional,
+            30.0,
+            "補足があれば200字以内で入力してください。",
+        ),
     ]
 }
 
@@ -228,7 +316,9 @@ impl FormSpec {
 
     /// The table sheets a submitter's workbook contains.
     pub fn tables_for(&self, kind: SubmitterKind) -> impl Iterator<Item = &TableSheet> {
-        self.tables.iter().filter(move |t| t.audience == Audience::All || kind == SubmitterKind::Municipal)
+        self.tables
+            .iter()
+            .filter(move |t| t.audience == Audience::All || kind == SubmitterKind::Municipal)
     }
 }
 
@@ -237,17 +327,94 @@ pub fn form_spec() -> FormSpec {
     use Need::*;
     FormSpec {
         fields: vec![
-            field("submitter_id", "提出者ID", Text { max: 20 }, Required, Some(Prefill::SubmitterId), ""),
-            field("submitter_name", "提出者名", Text { max: 100 }, Required, Some(Prefill::SubmitterName), ""),
-            field("fiscal_year", "年度", Text { max: 40 }, Required, Some(Prefill::FiscalYear), ""),
-            field("period", "報告期間", Text { max: 60 }, Required, Some(Prefill::Period), ""),
-            field("deadline", "提出期限", Text { max: 60 }, Required, Some(Prefill::Deadline), ""),
-            field("department", "担当部署", Text { max: 60 }, Required, None, "担当部署名を入力してください。"),
-            field("contact_person", "担当者", Text { max: 40 }, Required, None, "担当者の氏名を入力してください。"),
-            field("phone", "電話番号", Text { max: 30 }, Required, None, "日中に連絡のつく電話番号を入力してください。"),
-            field("email", "メールアドレス", Text { max: 100 }, Optional, None, "メールアドレスを入力してください。"),
-            field("submitted_on", "提出日", Date, Required, None, "提出する日を 2026/5/15 の形で入力してください。"),
-            field("remarks", "備考", Text { max: 400 }, Optional, None, "事務局への連絡事項があれば入力してください。"),
+            field(
+                "submitter_id",
+                "提出者ID",
+                Text { max: 20 },
+                Required,
+                Some(Prefill::SubmitterId),
+                "",
+            ),
+            field(
+                "submitter_name",
+                "提出者名",
+                Text { max: 100 },
+                Required,
+                Some(Prefill::SubmitterName),
+                "",
+            ),
+            field(
+                "fiscal_year",
+                "年度",
+                Text { max: 40 },
+                Required,
+                Some(Prefill::FiscalYear),
+                "",
+            ),
+            field(
+                "period",
+                "報告期間",
+                Text { max: 60 },
+                Required,
+                Some(Prefill::Period),
+                "",
+            ),
+            field(
+                "deadline",
+                "提出期限",
+                Text { max: 60 },
+                Required,
+                Some(Prefill::Deadline),
+                "",
+            ),
+            field(
+                "department",
+                "担当部署",
+                Text { max: 60 },
+                Required,
+                None,
+                "担当部署名を入力してください。",
+            ),
+            field(
+                "contact_person",
+                "担当者",
+                Text { max: 40 },
+                Required,
+                None,
+                "担当者の氏名を入力してください。",
+            ),
+            field(
+                "phone",
+                "電話番号",
+                Text { max: 30 },
+                Required,
+                None,
+                "日中に連絡のつく電話番号を入力してください。",
+            ),
+            field(
+                "email",
+                "メールアドレス",
+                Text { max: 100 },
+                Optional,
+                None,
+                "メールアドレスを入力してください。",
+            ),
+            field(
+                "submitted_on",
+                "提出日",
+                Date,
+                Required,
+                None,
+                "提出する日を 2026/5/15 の形で入力してください。",
+            ),
+            field(
+                "remarks",
+                "備考",
+                Text { max: 400 },
+                Optional,
+                None,
+                "事務局への連絡事項があれば入力してください。",
+            ),
         ],
         tables: vec![
             TableSheet {
@@ -257,16 +424,86 @@ pub fn form_spec() -> FormSpec {
                 note: "1行に1つの取組を入力してください。行の挿入・削除、セルの結合はしないでください。",
                 audience: Audience::All,
                 columns: vec![
-                    col("name", "取組名", Text { max: 60 }, Required, 28.0, "取組の名称を60字以内で入力してください。"),
-                    col("summary", "概要", Text { max: 400 }, Required, 50.0, "取組の内容を400字以内で入力してください。"),
-                    col("category", "対象区分", Code(CodeList::Categories), Required, 26.0, "一覧から選んでください。"),
-                    col("region", "実施地域", Code(CodeList::Regions), Required, 14.0, "一覧から選んでください。全域で行う場合は全域の行を選びます。"),
-                    col("kpi", "関連KPI", Code(CodeList::Kpis), Optional, 30.0, "この取組が寄与するKPIを一覧から選んでください。"),
-                    col("budget", "予算額（千円）", Count, Optional, 14.0, "千円単位の整数で入力してください（単位は入力しません）。"),
-                    col("target", "目標値", Count, InPlan, 10.0, "関連KPIの単位で、年間の目標を整数で入力してください。"),
-                    col("actual", "実績値", Count, InProgress, 10.0, "関連KPIの単位で、この期間の実績を整数で入力してください。"),
-                    col("start", "開始日", Date, Optional, 12.0, "2026/4/1 の形で入力してください。"),
-                    col("end", "終了日", Date, Optional, 12.0, "2027/3/31 の形で入力してください。"),
+                    col(
+                        "name",
+                        "取組名",
+                        Text { max: 60 },
+                        Required,
+                        28.0,
+                        "取組の名称を60字以内で入力してください。",
+                    ),
+                    col(
+                        "summary",
+                        "概要",
+                        Text { max: 400 },
+                        Required,
+                        50.0,
+                        "取組の内容を400字以内で入力してください。",
+                    ),
+                    col(
+                        "category",
+                        "対象区分",
+                        Code(CodeList::Categories),
+                        Required,
+                        26.0,
+                        "一覧から選んでください。",
+                    ),
+                    col(
+                        "region",
+                        "実施地域",
+                        Code(CodeList::Regions),
+                        Required,
+                        14.0,
+                        "一覧から選んでください。全域で行う場合は全域の行を選びます。",
+                    ),
+                    col(
+                        "kpi",
+                        "関連KPI",
+                        Code(CodeList::Kpis),
+                        Optional,
+                        30.0,
+                        "この取組が寄与するKPIを一覧から選んでください。",
+                    ),
+                    col(
+                        "budget",
+                        "予算額（千円）",
+                        Count,
+                        Optional,
+                        14.0,
+                        "千円単位の整数で入力してください（単位は入力しません）。",
+                    ),
+                    col(
+                        "target",
+                        "目標値",
+                        Count,
+                        InPlan,
+                        10.0,
+                        "関連KPIの単位で、年間の目標を整数で入力してください。",
+                    ),
+                    col(
+                        "actual",
+                        "実績値",
+                        Count,
+                        InProgress,
+                        10.0,
+                        "関連KPIの単位で、この期間の実績を整数で入力してください。",
+                    ),
+                    col(
+                        "start",
+                        "開始日",
+                        Date,
+                        Optional,
+                        12.0,
+                        "2026/4/1 の形で入力してください。",
+                    ),
+                    col(
+                        "end",
+                        "終了日",
+                        Date,
+                        Optional,
+                        12.0,
+                        "2027/3/31 の形で入力してください。",
+                    ),
                 ],
             },
             TableSheet {
@@ -276,12 +513,54 @@ pub fn form_spec() -> FormSpec {
                 note: "他の地域の参考になる取組を1行に1件入力してください。",
                 audience: Audience::Municipal,
                 columns: vec![
-                    col("title", "事例名", Text { max: 60 }, Required, 28.0, "事例の名称を60字以内で入力してください。"),
-                    col("category", "対象区分", Code(CodeList::Categories), Required, 26.0, "一覧から選んでください。"),
-                    col("summary", "概要", Text { max: 400 }, Required, 50.0, "内容を400字以内で入力してください。"),
-                    col("partners", "連携先", Text { max: 100 }, Optional, 24.0, "連携した機関・団体を入力してください。"),
-                    col("outcome", "成果", Text { max: 200 }, Optional, 36.0, "成果を200字以内で入力してください。"),
-                    col("publishable", "公表可否", YesNo, Required, 10.0, "公表用資料に載せてよい場合は「はい」を選んでください。"),
+                    col(
+                        "title",
+                        "事例名",
+                        Text { max: 60 },
+                        Required,
+                        28.0,
+                        "事例の名称を60字以内で入力してください。",
+                    ),
+                    col(
+                        "category",
+                        "対象区分",
+                        Code(CodeList::Categories),
+                        Required,
+                        26.0,
+                        "一覧から選んでください。",
+                    ),
+                    col(
+                        "summary",
+                        "概要",
+                        Text { max: 400 },
+                        Required,
+                        50.0,
+                        "内容を400字以内で入力してください。",
+                    ),
+                    col(
+                        "partners",
+                        "連携先",
+                        Text { max: 100 },
+                        Optional,
+                        24.0,
+                        "連携した機関・団体を入力してください。",
+                    ),
+                    col(
+                        "outcome",
+                        "成果",
+                        Text { max: 200 },
+                        Optional,
+                        36.0,
+                        "成果を200字以内で入力してください。",
+                    ),
+                    col(
+                        "publishable",
+                        "公表可否",
+                        YesNo,
+                        Required,
+                        10.0,
+                        "公表用資料に載せてよい場合は「はい」を選んでください。",
+                    ),
                 ],
             },
             TableSheet {
@@ -291,11 +570,46 @@ pub fn form_spec() -> FormSpec {
                 note: "経済団体・他の区市町村・事務局への依頼を1行に1件入力してください。",
                 audience: Audience::Municipal,
                 columns: vec![
-                    col("addressee", "宛先", Code(CodeList::Addressees), Required, 30.0, "依頼先の構成員または事務局を一覧から選んでください。"),
-                    col("kind", "種別", Code(CodeList::RequestKinds), Required, 24.0, "一覧から選んでください。"),
-                    col("content", "内容", Text { max: 400 }, Required, 50.0, "依頼の内容を400字以内で入力してください。"),
-                    col("desired_by", "希望時期", Date, Optional, 12.0, "2026/9/30 の形で入力してください。"),
-                    col("reply", "回答の要否", YesNo, Required, 10.0, "回答が必要なら「はい」を選んでください。"),
+                    col(
+                        "addressee",
+                        "宛先",
+                        Code(CodeList::Addressees),
+                        Required,
+                        30.0,
+                        "依頼先の構成員または事務局を一覧から選んでください。",
+                    ),
+                    col(
+                        "kind",
+                        "種別",
+                        Code(CodeList::RequestKinds),
+                        Required,
+                        24.0,
+                        "一覧から選んでください。",
+                    ),
+                    col(
+                        "content",
+                        "内容",
+                        Text { max: 400 },
+                        Required,
+                        50.0,
+                        "依頼の内容を400字以内で入力してください。",
+                    ),
+                    col(
+                        "desired_by",
+                        "希望時期",
+                        Date,
+                        Optional,
+                        12.0,
+                        "2026/9/30 の形で入力してください。",
+                    ),
+                    col(
+                        "reply",
+                        "回答の要否",
+                        YesNo,
+                        Required,
+                        10.0,
+                        "回答が必要なら「はい」を選んでください。",
+                    ),
                 ],
             },
         ],
@@ -359,7 +673,9 @@ pub struct FigureKey {
 pub fn figure_rows(council: &Council, submitter: &crate::council::Submitter) -> Vec<FigureKey> {
     let mut out = Vec::new();
     for figure_id in &submitter.figures {
-        let Some(figure) = council.figure(figure_id) else { continue };
+        let Some(figure) = council.figure(figure_id) else {
+            continue;
+        };
         for category in &figure.categories {
             out.push(FigureKey {
                 region: submitter.region_code.clone(),

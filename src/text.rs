@@ -61,6 +61,9 @@ mod tests {
 
     #[test]
     fn safe_names() {
-        assert_eq!(file_name_safe("独立行政法人 高齢/障害"), "独立行政法人_高齢_障害");
+        assert_eq!(
+            file_name_safe("独立行政法人 高齢/障害"),
+            "独立行政法人_高齢_障害"
+        );
     }
 }

@@ -24,7 +24,10 @@ fn assert_one_line(err: &str, needle: &str) {
 
 #[test]
 fn unknown_key_names_the_key_and_line() {
-    let (code, err) = broken("short_name = \"東京協議会\"", "short_name = \"東京協議会\"\nshortname = \"x\"");
+    let (code, err) = broken(
+        "short_name = \"東京協議会\"",
+        "short_name = \"東京協議会\"\nshortname = \"x\"",
+    );
     assert_eq!(code, Some(2));
     assert_one_line(&err, "shortname");
     assert!(err.contains("council.toml:"), "{err}");
@@ -46,7 +49,10 @@ fn unknown_municipality_code_names_the_key() {
 
 #[test]
 fn kpi_with_unknown_category_names_the_key() {
-    let (code, err) = broken("category = \"1\"\nfigure = \"F04\"", "category = \"9\"\nfigure = \"F04\"");
+    let (code, err) = broken(
+        "category = \"1\"\nfigure = \"F04\"",
+        "category = \"9\"\nfigure = \"F04\"",
+    );
     assert_eq!(code, Some(2));
     assert_one_line(&err, "kpis[0].category = \"9\"");
 }
@@ -76,22 +82,40 @@ fn missing_council_file_is_an_error_not_a_panic() {
 #[test]
 fn a_second_prefecture_needs_only_its_definition() {
     let dir = scratch_case("small_council");
-    let out = run(dir.path(), &["forms", "--as-of", "2027-04-01", "--period", "y"]);
+    let out = run(
+        dir.path(),
+        &["forms", "--as-of", "2027-04-01", "--period", "y"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let files = files_in(&dir.path().join("outputs/forms/2027/y"));
-    let names: Vec<String> = files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(
         names,
-        ["PF312011_鳥取市市町村PF.xlsx", "PF312029_米子市市町村PF.xlsx", "PF312037_倉吉市市町村PF.xlsx", "R01_鳥取労働局.xlsx", "R02_鳥取県商工会議所連合会.xlsx"]
+        [
+            "PF312011_鳥取市市町村PF.xlsx",
+            "PF312029_米子市市町村PF.xlsx",
+            "PF312037_倉吉市市町村PF.xlsx",
+            "R01_鳥取労働局.xlsx",
+            "R02_鳥取県商工会議所連合会.xlsx"
+        ]
     );
     let guide = zip_text(&files[0], "xl/sharedStrings.xml");
     assert!(guide.contains("鳥取県中高年世代活躍応援プロジェクト協議会"));
     assert!(guide.contains("令和9年度（2027年度）"));
     assert!(guide.contains("県内全域"));
-    assert!(!guide.contains("東京"), "nothing of Tokyo leaks into another prefecture's form");
+    assert!(
+        !guide.contains("東京"),
+        "nothing of Tokyo leaks into another prefecture's form"
+    );
     let out = run(dir.path(), &["sample", "--seed", "1"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(files_in(&dir.path().join("inputs/submissions/2027/plan")).len(), 5);
+    assert_eq!(
+        files_in(&dir.path().join("inputs/submissions/2027/plan")).len(),
+        5
+    );
 }
 
 #[test]

@@ -8,17 +8,31 @@ use super::municipalities::Municipality;
 use crate::dates::fiscal_year_range;
 
 /// Papers a meeting packet may hold, in the names `meetings[].papers` uses.
-pub const PAPERS: [&str; 7] = ["plan", "progress", "initiatives", "practices", "requests", "status", "guideline"];
+pub const PAPERS: [&str; 7] = [
+    "plan",
+    "progress",
+    "initiatives",
+    "practices",
+    "requests",
+    "status",
+    "guideline",
+];
 
 type Check = std::result::Result<(), String>;
 
 pub fn check(def: &Definition, municipalities: &[Municipality]) -> Check {
     let c = &def.council;
     if c.prefecture_code.len() != 2 || !c.prefecture_code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("council.prefecture_code = \"{}\": 2桁の数字で書いてください", c.prefecture_code));
+        return Err(format!(
+            "council.prefecture_code = \"{}\": 2桁の数字で書いてください",
+            c.prefecture_code
+        ));
     }
     if !(2000..=2200).contains(&c.fiscal_year) {
-        return Err(format!("council.fiscal_year = {}: 西暦の年度（例: 2026）で書いてください", c.fiscal_year));
+        return Err(format!(
+            "council.fiscal_year = {}: 西暦の年度（例: 2026）で書いてください",
+            c.fiscal_year
+        ));
     }
     unique("areas", def.areas.iter().map(|a| a.id.as_str()))?;
     unique("members", def.members.iter().map(|m| m.id.as_str()))?;
@@ -29,7 +43,11 @@ pub fn check(def: &Definition, municipalities: &[Municipality]) -> Check {
     unique("periods", def.periods.iter().map(|x| x.id.as_str()))?;
     let numbers: Vec<String> = def.meetings.iter().map(|m| m.number.to_string()).collect();
     unique_key("meetings", "number", numbers.iter().map(String::as_str))?;
-    unique_key("municipalities", "lg_code", municipalities.iter().map(|m| m.code.as_str()))?;
+    unique_key(
+        "municipalities",
+        "lg_code",
+        municipalities.iter().map(|m| m.code.as_str()),
+    )?;
 
     let members: BTreeSet<&str> = def.members.iter().map(|m| m.id.as_str()).collect();
     let categories: BTreeSet<&str> = def.categories.iter().map(|x| x.id.as_str()).collect();
@@ -37,7 +55,12 @@ pub fn check(def: &Definition, municipalities: &[Municipality]) -> Check {
     let areas: BTreeSet<&str> = def.areas.iter().map(|a| a.name.as_str()).collect();
 
     for (i, id) in def.secretariat.members.iter().enumerate() {
-        known(&members, id, &format!("secretariat.members[{i}]"), "members")?;
+        known(
+            &members,
+            id,
+            &format!("secretariat.members[{i}]"),
+            "members",
+        )?;
     }
     known(&members, &def.chair.member, "chair.member", "members")?;
     for m in municipalities {
@@ -49,22 +72,46 @@ pub fn check(def: &Definition, municipalities: &[Municipality]) -> Check {
         }
     }
     for (i, f) in def.submitter_defaults.municipal_figures.iter().enumerate() {
-        known(&figures, f, &format!("submitter_defaults.municipal_figures[{i}]"), "figures")?;
+        known(
+            &figures,
+            f,
+            &format!("submitter_defaults.municipal_figures[{i}]"),
+            "figures",
+        )?;
     }
     check_submitters(def, municipalities, &members, &figures)?;
     for (i, f) in def.figures.iter().enumerate() {
         for (j, cat) in f.categories.iter().enumerate() {
-            known(&categories, cat, &format!("figures[{i}].categories[{j}]"), "categories")?;
+            known(
+                &categories,
+                cat,
+                &format!("figures[{i}].categories[{j}]"),
+                "categories",
+            )?;
         }
         if f.threshold.is_some_and(|t| t < 1) {
-            return Err(format!("figures[{i}].threshold: 1以上の整数で書いてください"));
+            return Err(format!(
+                "figures[{i}].threshold: 1以上の整数で書いてください"
+            ));
         }
     }
     for (i, k) in def.kpis.iter().enumerate() {
-        known(&categories, &k.category, &format!("kpis[{i}].category"), "categories")?;
+        known(
+            &categories,
+            &k.category,
+            &format!("kpis[{i}].category"),
+            "categories",
+        )?;
         known(&figures, &k.figure, &format!("kpis[{i}].figure"), "figures")?;
-        let figure = def.figures.iter().find(|f| f.id == k.figure).expect("known");
-        let cross = def.categories.iter().any(|c| c.id == k.category && c.cross_cutting);
+        let figure = def
+            .figures
+            .iter()
+            .find(|f| f.id == k.figure)
+            .expect("known");
+        let cross = def
+            .categories
+            .iter()
+            .any(|c| c.id == k.category && c.cross_cutting);
         if !cross && !figure.categories.contains(&k.category) {
             return Err(format!(
                 "kpis[{i}].figure = \"{}\": この数値は区分 \"{}\" について集めていません（figures[].categories）",
@@ -72,7 +119,9 @@ pub fn check(def: &Definition, municipalities: &[Municipality]) -> Check {
             ));
         }
         if k.annual_target < 0 {
-            return Err(format!("kpis[{i}].annual_target: 0以上の整数で書いてください"));
+            return Err(format!(
+                "kpis[{i}].annual_target: 0以上の整数で書いてください"
+            ));
         }
     }
     check_periods(def)?;
@@ -106,13 +155,28 @@ fn check_submitters(
                     ));
                 }
                 if !platforms.insert(code.as_str()) {
-                    return Err(format!("{key}.municipality = \"{code}\": 同じ市区町村の提出者が2つあります"));
+                    return Err(format!(
+                        "{key}.municipality = \"{code}\": 同じ市区町村の提出者が2つあります"
+                    ));
                 }
             }
-            _ => return Err(format!("{key} (id = \"{}\"): member か municipality のどちらか一方を書いてください", s.id)),
+            _ => {
+                return Err(format!(
+                    "{key} (id = \"{}\"): member か municipality のどちらか一方を書いてください",
+                    s.id
+                ));
+            }
         }
-        if s.id.is_empty() || !s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(format!("{key}.id = \"{}\": 英数字・ハイフン・下線で書いてください", s.id));
+        if s.id.is_empty()
+            || !s
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "{key}.id = \"{}\": 英数字・ハイフン・下線で書いてください",
+                s.id
+            ));
         }
         for (j, f) in s.figures.iter().flatten().enumerate() {
             known(figures, f, &format!("{key}.figures[{j}]"), "figures")?;
@@ -137,7 +201,10 @@ fn check_periods(def: &Definition) -> Check {
             ));
         }
         if p.deadline < p.start {
-            return Err(format!("periods[{i}].deadline = {}: 期間の始まりより前です", p.deadline));
+            return Err(format!(
+                "periods[{i}].deadline = {}: 期間の始まりより前です",
+                p.deadline
+            ));
         }
     }
     if !def.periods.iter().any(|p| p.kind == PeriodKind::Progress) {
@@ -150,10 +217,16 @@ fn check_meetings(def: &Definition) -> Check {
     let (first, last) = fiscal_year_range(def.council.fiscal_year);
     for (i, m) in def.meetings.iter().enumerate() {
         if m.date < first || m.date > last {
-            return Err(format!("meetings[{i}].date = {}: 年度 ({first}〜{last}) の外にあります", m.date));
+            return Err(format!(
+                "meetings[{i}].date = {}: 年度 ({first}〜{last}) の外にあります",
+                m.date
+            ));
         }
         if !def.periods.iter().any(|p| p.id == m.period) {
-            return Err(format!("meetings[{i}].period = \"{}\": periods に定義されていません", m.period));
+            return Err(format!(
+                "meetings[{i}].period = \"{}\": periods に定義されていません",
+                m.period
+            ));
         }
         for (j, paper) in m.papers.iter().enumerate() {
             if !PAPERS.contains(&paper.as_str()) {

@@ -74,7 +74,13 @@ pub fn load(path: &Path) -> Result<Council> {
     hasher.update(text.as_bytes());
     hasher.update(tsv.as_bytes());
     let hash = hex::encode(hasher.finalize());
-    Ok(Council { def, dir, municipalities, submitters, hash })
+    Ok(Council {
+        def,
+        dir,
+        municipalities,
+        submitters,
+        hash,
+    })
 }
 
 /// Parses the TOML text; a syntax error or unknown key becomes one line with line and column.
@@ -100,18 +106,28 @@ fn resolve_submitters(def: &Definition, municipalities: &[Municipality]) -> Vec<
         .iter()
         .map(|s| {
             if let Some(code) = &s.municipality {
-                let m = municipalities.iter().find(|m| &m.code == code).expect("checked");
+                let m = municipalities
+                    .iter()
+                    .find(|m| &m.code == code)
+                    .expect("checked");
                 Submitter {
                     id: s.id.clone(),
                     name: format!("{}{}PF", m.name, def.council.municipalities_word),
                     kind: SubmitterKind::Municipal,
                     member: None,
                     region_code: m.code.clone(),
-                    figures: s.figures.clone().unwrap_or_else(|| def.submitter_defaults.municipal_figures.clone()),
+                    figures: s
+                        .figures
+                        .clone()
+                        .unwrap_or_else(|| def.submitter_defaults.municipal_figures.clone()),
                 }
             } else {
                 let member_id = s.member.as_deref().expect("checked");
-                let member = def.members.iter().find(|m| m.id == member_id).expect("checked");
+                let member = def
+                    .members
+                    .iter()
+                    .find(|m| m.id == member_id)
+                    .expect("checked");
                 Submitter {
                     id: s.id.clone(),
                     name: member.name.clone(),
@@ -140,7 +156,10 @@ impl Council {
             None => Ok(&self.def.periods[0]),
             Some(id) => self.period(id).ok_or_else(|| {
                 let known: Vec<&str> = self.def.periods.iter().map(|p| p.id.as_str()).collect();
-                Error::Usage(format!("期間 \"{id}\" は定義されていません（定義済み: {}）", known.join(", ")))
+                Error::Usage(format!(
+                    "期間 \"{id}\" は定義されていません（定義済み: {}）",
+                    known.join(", ")
+                ))
             }),
         }
     }
@@ -187,7 +206,8 @@ impl Council {
     /// The row for figures not split by municipality (都内全域), coded with the prefecture's code.
     pub fn whole_region(&self) -> Region {
         Region {
-            code: municipalities::prefecture_code(&self.def.council.prefecture_code).unwrap_or_default(),
+            code: municipalities::prefecture_code(&self.def.council.prefecture_code)
+                .unwrap_or_default(),
             name: self.def.council.whole_region_label.clone(),
             area: None,
         }
@@ -204,6 +224,8 @@ impl Council {
 
     /// Where returned workbooks of this fiscal year are looked for by default.
     pub fn submissions_dir(&self) -> PathBuf {
-        self.dir.join("submissions").join(self.fiscal_year().to_string())
+        self.dir
+            .join("submissions")
+            .join(self.fiscal_year().to_string())
     }
 }

@@ -161,6 +161,13 @@ pub struct SubmitterDefaults {
     pub practice_rows: u32,
     #[serde(default = "default_practice_rows")]
     pub request_rows: u32,
+    /// Days a submitter gets to send a corrected workbook (mail texts).
+    #[serde(default = "default_resubmission_days")]
+    pub resubmission_days: u32,
+}
+
+fn default_resubmission_days() -> u32 {
+    7
 }
 
 fn default_initiative_rows() -> u32 {
@@ -302,11 +309,16 @@ mod toml_date {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         let text = match Either::deserialize(d)? {
             Either::Literal(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
-            Either::Literal(dt) => return Err(serde::de::Error::custom(format!("{dt}: 時刻のない日付で書いてください"))),
+            Either::Literal(dt) => {
+                return Err(serde::de::Error::custom(format!(
+                    "{dt}: 時刻のない日付で書いてください"
+                )));
+            }
             Either::Text(s) => s,
         };
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| serde::de::Error::custom(format!("\"{text}\" は YYYY-MM-DD の日付ではありません")))
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+            serde::de::Error::custom(format!("\"{text}\" は YYYY-MM-DD の日付ではありません"))
+        })
     }
 
     pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {

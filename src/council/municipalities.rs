@@ -27,9 +27,16 @@ pub fn read(path: &Path) -> Result<Vec<Municipality>> {
 }
 
 pub fn parse(text: &str) -> std::result::Result<Vec<Municipality>, String> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or("空のファイルです")?;
-    let header: Vec<&str> = header.trim_start_matches('\u{feff}').split('\t').map(str::trim).collect();
+    let header: Vec<&str> = header
+        .trim_start_matches('\u{feff}')
+        .split('\t')
+        .map(str::trim)
+        .collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
     let mut idx = [0usize; 4];
     for (slot, name) in idx.iter_mut().zip(REQUIRED) {
@@ -67,7 +74,11 @@ pub fn check_digit(code5: &str) -> Option<char> {
     if code5.len() != 5 || !code5.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = code5.bytes().zip([6, 5, 4, 3, 2]).map(|(b, w)| (b - b'0') as u32 * w).sum();
+    let sum: u32 = code5
+        .bytes()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(b, w)| (b - b'0') as u32 * w)
+        .sum();
     char::from_digit((11 - sum % 11) % 10, 10)
 }
 

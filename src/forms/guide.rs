@@ -15,18 +15,29 @@ pub fn lines(council: &Council, submitter: &Submitter, period: &Period) -> Vec<S
     let mut out = vec![
         format!("{} {} 標準様式", c.name, nendo_with_seireki(c.fiscal_year)),
         format!("提出者: {}（ID: {}）", submitter.name, submitter.id),
-        format!("報告期間: {}（{}〜{}）", period.name, wareki(period.start), wareki(period.end)),
+        format!(
+            "報告期間: {}（{}〜{}）",
+            period.name,
+            wareki(period.start),
+            wareki(period.end)
+        ),
         format!("提出期限: {}", wareki(period.deadline)),
         String::new(),
         "■ 記入していただくこと".into(),
         format!("この様式には、{what}を記入してください。"),
-        "1. 「基本情報」: 担当部署・担当者・連絡先・提出日を記入します（灰色の欄は記入済みです）。".into(),
-        "2. 「取組」: 1行に1つの取組を記入します。対象区分・実施地域・関連KPIは一覧から選びます。".into(),
-        "3. 「実績」: 黄色の欄に数値を整数で記入します。該当がなければ 0 を記入してください。".into(),
+        "1. 「基本情報」: 担当部署・担当者・連絡先・提出日を記入します（灰色の欄は記入済みです）。"
+            .into(),
+        "2. 「取組」: 1行に1つの取組を記入します。対象区分・実施地域・関連KPIは一覧から選びます。"
+            .into(),
+        "3. 「実績」: 黄色の欄に数値を整数で記入します。該当がなければ 0 を記入してください。"
+            .into(),
     ];
     if submitter.kind == SubmitterKind::Municipal {
         out.push("4. 「好事例」: 他の地域の参考になる取組を記入します（任意）。".into());
-        out.push("5. 「連携・依頼事項」: 経済団体・他の区市町村・事務局への依頼を記入します（任意）。".into());
+        out.push(
+            "5. 「連携・依頼事項」: 経済団体・他の区市町村・事務局への依頼を記入します（任意）。"
+                .into(),
+        );
     }
     out.extend([
         String::new(),

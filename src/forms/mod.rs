@@ -6,7 +6,7 @@
 //! `<out>/forms/<fiscal year>/<period>/<submitter id>_<name>.xlsx`.
 
 mod guide;
-mod styles;
+pub mod styles;
 mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -15,10 +15,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use workbook::{prefill_text, workbook, CellMark};
+pub use workbook::{CellMark, Feedback, prefill_text, workbook};
 
 use crate::council::{Council, Period, Submitter};
-use crate::error::{write_file, Error, Result};
+use crate::error::{Error, Result, write_file};
 use crate::spec::{FORM_ID, SPEC_VERSION};
 use crate::text::file_name_safe;
 
@@ -36,7 +36,12 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn new(council: &Council, submitter: &Submitter, period: &Period, issued: NaiveDate) -> Self {
+    pub fn new(
+        council: &Council,
+        submitter: &Submitter,
+        period: &Period,
+        issued: NaiveDate,
+    ) -> Self {
         let mut id = Identity {
             form_id: FORM_ID.into(),
             spec_version: SPEC_VERSION.into(),
@@ -54,7 +59,12 @@ impl Identity {
     pub fn expected_checksum(&self) -> String {
         let text = format!(
             "{}|{}|{}|{}|{}|{}",
-            self.form_id, self.spec_version, self.submitter_id, self.fiscal_year, self.period, self.issued
+            self.form_id,
+            self.spec_version,
+            self.submitter_id,
+            self.fiscal_year,
+            self.period,
+            self.issued
         );
         hex::encode(&Sha256::digest(text.as_bytes())[..8])
     }
@@ -88,13 +98,22 @@ pub fn write_forms(
 ) -> Result<Vec<PathBuf>> {
     for id in only {
         if council.submitter(id).is_none() {
-            return Err(Error::Usage(format!("提出者 \"{id}\" は協議会定義にありません")));
+            return Err(Error::Usage(format!(
+                "提出者 \"{id}\" は協議会定義にありません"
+            )));
         }
     }
-    let dir = out.join("forms").join(council.fiscal_year().to_string()).join(&period.id);
+    let dir = out
+        .join("forms")
+        .join(council.fiscal_year().to_string())
+        .join(&period.id);
     let mut written = Vec::new();
-    for submitter in council.submitters.iter().filter(|s| only.is_empty() || only.contains(&s.id)) {
-        let bytes = workbook(council, submitter, period, as_of, None, &[])?;
+    for submitter in council
+        .submitters
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(&s.id))
+    {
+        let bytes = workbook(council, submitter, period, as_of, None, None)?;
         let path = dir.join(file_name(submitter));
         write_file(&path, &bytes)?;
         written.push(path);

@@ -28,19 +28,35 @@ fn base() -> Format {
 
 impl Styles {
     pub fn new() -> Self {
-        let cell = || base().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        let cell = || {
+            base()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::VerticalCenter)
+        };
         let input = || cell().set_unlocked().set_background_color(0xFFF9DB);
         Styles {
             title: base().set_bold().set_font_size(14),
             note: base().set_font_size(9).set_font_color(0x404040),
             text: base().set_text_wrap().set_align(FormatAlign::Top),
-            header: cell().set_bold().set_background_color(0xDDEBF7).set_text_wrap().set_align(FormatAlign::Center),
+            header: cell()
+                .set_bold()
+                .set_background_color(0xDDEBF7)
+                .set_text_wrap()
+                .set_align(FormatAlign::Center),
             prefilled: cell().set_background_color(0xEDEDED).set_text_wrap(),
             input_text: input().set_text_wrap(),
             input_count: input().set_num_format("#,##0"),
             input_date: input().set_num_format("yyyy/m/d"),
-            marked: cell().set_unlocked().set_background_color(0xFFC7CE).set_font_color(0x9C0006).set_text_wrap(),
-            marked_date: cell().set_unlocked().set_background_color(0xFFC7CE).set_font_color(0x9C0006).set_num_format("yyyy/m/d"),
+            marked: cell()
+                .set_unlocked()
+                .set_background_color(0xFFC7CE)
+                .set_font_color(0x9C0006)
+                .set_text_wrap(),
+            marked_date: cell()
+                .set_unlocked()
+                .set_background_color(0xFFC7CE)
+                .set_font_color(0x9C0006)
+                .set_num_format("yyyy/m/d"),
         }
     }
 

@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Formula, Note,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
+    Formula, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use super::Identity;
 use super::guide;
 use super::styles::Styles;
-use super::Identity;
 use crate::council::{Council, Period, Submitter};
 use crate::dates::{fiscal_year_range, nendo_with_seireki, wareki, wareki_with_seireki};
 use crate::error::{Error, Result};
@@ -26,6 +26,14 @@ pub struct CellMark {
     pub message: String,
 }
 
+/// What turns a form into a feedback workbook: marked cells, and the list of findings shown
+/// on a first sheet (シート, セル, 区分, 内容, 入力値, 対処).
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    pub marks: Vec<CellMark>,
+    pub rows: Vec<[String; 6]>,
+}
+
 const A4: u8 = 9;
 const COUNT_MAX: i32 = 99_999_999;
 
@@ -38,6 +46,8 @@ struct Ctx<'a> {
     marks: &'a [CellMark],
 }
 
+const NO_MARKS: &[CellMark] = &[];
+
 /// The workbook for one submitter and period as xlsx bytes. `filled` writes a member's entries
 /// into the input cells (samples, feedback); `marks` highlights cells with a note.
 pub fn workbook(
@@ -46,21 +56,41 @@ pub fn workbook(
     period: &Period,
     issued: NaiveDate,
     filled: Option<&Submission>,
-    marks: &[CellMark],
+    feedback: Option<&Feedback>,
 ) -> Result<Vec<u8>> {
-    let codes = CodeList::ALL.iter().map(|l| (l.defined_name(), codes(council, *l))).collect();
-    let ctx = Ctx { council, submitter, period, styles: Styles::new(), codes, marks };
+    let codes = CodeList::ALL
+        .iter()
+        .map(|l| (l.defined_name(), codes(council, *l)))
+        .collect();
+    let marks = feedback.map_or(NO_MARKS, |f| f.marks.as_slice());
+    let ctx = Ctx {
+        council,
+        submitter,
+        period,
+        styles: Styles::new(),
+        codes,
+        marks,
+    };
     let identity = Identity::new(council, submitter, period, issued);
     let empty = Submission::default();
     let filled = filled.unwrap_or(&empty);
-    build(&ctx, &identity, filled).map_err(Error::xlsx(format!("{} {}", submitter.id, period.id)))
+    build(&ctx, &identity, filled, feedback)
+        .map_err(Error::xlsx(format!("{} {}", submitter.id, period.id)))
 }
 
-fn build(ctx: &Ctx, identity: &Identity, filled: &Submission) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    ctx: &Ctx,
+    identity: &Identity,
+    filled: &Submission,
+    feedback: Option<&Feedback>,
+) -> Result<Vec<u8>, XlsxError> {
     let spec = form_spec();
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ctx, identity));
-    guide_sheet(ctx, wb.add_worksheet())?;
+    if let Some(feedback) = feedback {
+        feedback_sheet(ctx, feedback, wb.add_worksheet())?;
+    }
+    guide_sheet(ctx, wb.add_worksheet(), feedback.is_none())?;
     basic_sheet(ctx, &spec, filled, wb.add_worksheet())?;
     for table in spec.tables_for(ctx.submitter.kind) {
         table_sheet(ctx, table, filled, wb.add_worksheet())?;
@@ -70,7 +100,11 @@ fn build(ctx: &Ctx, identity: &Identity, filled: &Submission) -> Result<Vec<u8>,
     lists_sheet(ctx, wb.add_worksheet())?;
     for (i, list) in CodeList::ALL.iter().enumerate() {
         let n = ctx.codes[list.defined_name()].len().max(1) as u32;
-        let range = format!("='{SHEET_LISTS}'!${col}$2:${col}${}", n + 1, col = column_letters(i as u16));
+        let range = format!(
+            "='{SHEET_LISTS}'!${col}$2:${col}${}",
+            n + 1,
+            col = column_letters(i as u16)
+        );
         wb.define_name(list.defined_name(), &range)?;
     }
     wb.save_to_buffer()
@@ -79,11 +113,22 @@ fn build(ctx: &Ctx, identity: &Identity, filled: &Submission) -> Result<Vec<u8>,
 fn properties(ctx: &Ctx, identity: &Identity) -> DocProperties {
     let c = &ctx.council.def.council;
     let issued = identity.issued;
-    let created = ExcelDateTime::from_ymd(issued.year() as u16, issued.month() as u8, issued.day() as u8)
-        .expect("valid date");
+    let created = ExcelDateTime::from_ymd(
+        issued.year() as u16,
+        issued.month() as u8,
+        issued.day() as u8,
+    )
+    .expect("valid date");
     let mut props = DocProperties::new()
-        .set_title(format!("{} 標準様式（{}・{}）", c.name, ctx.submitter.name, ctx.period.name))
-        .set_subject(format!("{} {}", nendo_with_seireki(c.fiscal_year), ctx.period.name))
+        .set_title(format!(
+            "{} 標準様式（{}・{}）",
+            c.name, ctx.submitter.name, ctx.period.name
+        ))
+        .set_subject(format!(
+            "{} {}",
+            nendo_with_seireki(c.fiscal_year),
+            ctx.period.name
+        ))
         .set_author(format!("{}事務局", c.short_name))
         .set_company(c.prefecture.clone())
         .set_keywords("kyogikai")
@@ -114,27 +159,73 @@ fn protect(ws: &mut Worksheet) {
     ws.protect_with_options(&options);
 }
 
-fn guide_sheet(ctx: &Ctx, ws: &mut Worksheet) -> Result<(), XlsxError> {
-    ws.set_name(SHEET_GUIDE)?;
-    ws.set_column_width(0, 110)?;
-    for (row, line) in guide::lines(ctx.council, ctx.submitter, ctx.period).iter().enumerate() {
-        let style = if row == 0 { &ctx.styles.title } else { &ctx.styles.text };
-        ws.write_string_with_format(row as u32, 0, line, style)?;
+fn feedback_sheet(ctx: &Ctx, feedback: &Feedback, ws: &mut Worksheet) -> Result<(), XlsxError> {
+    let s = &ctx.styles;
+    ws.set_name(SHEET_FEEDBACK)?;
+    ws.write_string_with_format(
+        TITLE_ROW,
+        0,
+        "指摘一覧（このシートは修正しなくてかまいません）",
+        &s.title,
+    )?;
+    let note = "赤色のセルに問題があります。セルのメモ（コメント）に内容があります。直して、このファイルのまま送り返してください。";
+    ws.write_string_with_format(NOTE_ROW, 0, note, &s.note)?;
+    let headers = ["シート", "セル", "区分", "内容", "入力値", "対処"];
+    let widths = [16.0, 8.0, 8.0, 60.0, 20.0, 50.0];
+    for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(HEADER_ROW, col as u16, *h, &s.header)?;
+        ws.set_column_width(col as u16, w)?;
     }
-    print_setup(ws, ctx, false);
-    protect(ws);
+    for (r, row) in feedback.rows.iter().enumerate() {
+        for (col, text) in row.iter().enumerate() {
+            ws.write_string_with_format(FIRST_DATA_ROW + r as u32, col as u16, text, &s.prefilled)?;
+        }
+    }
+    ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    print_setup(ws, ctx, true);
     ws.set_active(true);
     Ok(())
 }
 
-fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Worksheet) -> Result<(), XlsxError> {
+fn guide_sheet(ctx: &Ctx, ws: &mut Worksheet, active: bool) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_GUIDE)?;
+    ws.set_column_width(0, 110)?;
+    for (row, line) in guide::lines(ctx.council, ctx.submitter, ctx.period)
+        .iter()
+        .enumerate()
+    {
+        let style = if row == 0 {
+            &ctx.styles.title
+        } else {
+            &ctx.styles.text
+        };
+        ws.write_string_with_format(row as u32, 0, line, style)?;
+    }
+    print_setup(ws, ctx, false);
+    protect(ws);
+    ws.set_active(active);
+    Ok(())
+}
+
+fn basic_sheet(
+    ctx: &Ctx,
+    spec: &FormSpec,
+    filled: &Submission,
+    ws: &mut Worksheet,
+) -> Result<(), XlsxError> {
     let s = &ctx.styles;
     ws.set_name(SHEET_BASIC)?;
     ws.set_column_width(0, 18)?;
     ws.set_column_width(1, 44)?;
     ws.set_column_width(2, 44)?;
     ws.write_string_with_format(TITLE_ROW, 0, "基本情報", &s.title)?;
-    ws.write_string_with_format(NOTE_ROW, 0, "黄色の欄を記入してください。灰色の欄は事務局で記入済みです。", &s.note)?;
+    ws.write_string_with_format(
+        NOTE_ROW,
+        0,
+        "黄色の欄を記入してください。灰色の欄は事務局で記入済みです。",
+        &s.note,
+    )?;
     for (col, h) in ["項目", "内容", "説明"].iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, col as u16, *h, &s.header)?;
     }
@@ -144,7 +235,12 @@ fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Workshe
         ws.write_string_with_format(row, 2, f.prompt, &s.prefilled)?;
         match f.prefill {
             Some(p) => {
-                ws.write_string_with_format(row, 1, prefill_text(ctx.council, ctx.submitter, ctx.period, p), &s.prefilled)?;
+                ws.write_string_with_format(
+                    row,
+                    1,
+                    prefill_text(ctx.council, ctx.submitter, ctx.period, p),
+                    &s.prefilled,
+                )?;
             }
             None => {
                 write_input(ctx, ws, SHEET_BASIC, row, 1, f.ty, filled.fields.get(f.key))?;
@@ -159,17 +255,32 @@ fn basic_sheet(ctx: &Ctx, spec: &FormSpec, filled: &Submission, ws: &mut Workshe
 }
 
 /// The text written into a prefilled 基本情報 cell.
-pub fn prefill_text(council: &Council, submitter: &Submitter, period: &Period, p: Prefill) -> String {
+pub fn prefill_text(
+    council: &Council,
+    submitter: &Submitter,
+    period: &Period,
+    p: Prefill,
+) -> String {
     match p {
         Prefill::SubmitterId => submitter.id.clone(),
         Prefill::SubmitterName => submitter.name.clone(),
         Prefill::FiscalYear => nendo_with_seireki(council.fiscal_year()),
-        Prefill::Period => format!("{}（{}〜{}）", period.name, wareki(period.start), wareki(period.end)),
+        Prefill::Period => format!(
+            "{}（{}〜{}）",
+            period.name,
+            wareki(period.start),
+            wareki(period.end)
+        ),
         Prefill::Deadline => wareki_with_seireki(period.deadline),
     }
 }
 
-fn table_sheet(ctx: &Ctx, table: &TableSheet, filled: &Submission, ws: &mut Worksheet) -> Result<(), XlsxError> {
+fn table_sheet(
+    ctx: &Ctx,
+    table: &TableSheet,
+    filled: &Submission,
+    ws: &mut Worksheet,
+) -> Result<(), XlsxError> {
     let s = &ctx.styles;
     ws.set_name(table.name)?;
     ws.write_string_with_format(TITLE_ROW, 0, table.title, &s.title)?;
@@ -186,14 +297,34 @@ fn table_sheet(ctx: &Ctx, table: &TableSheet, filled: &Submission, ws: &mut Work
     for (i, column) in table.columns.iter().enumerate() {
         let col = TABLE_FIRST_COL + i as u16;
         let required = column.need.is_required(ctx.period.kind);
-        let header = if required { format!("{}（必須）", column.header) } else { column.header.to_string() };
+        let header = if required {
+            format!("{}（必須）", column.header)
+        } else {
+            column.header.to_string()
+        };
         ws.write_string_with_format(HEADER_ROW, col, &header, &s.header)?;
         ws.set_column_width(col, column.width)?;
         for r in 0..rows {
-            let value = entries.and_then(|rows| rows.get(r as usize)).and_then(|row| row.get(column.key));
-            write_input(ctx, ws, table.name, FIRST_DATA_ROW + r, col, column.ty, value)?;
+            let value = entries
+                .and_then(|rows| rows.get(r as usize))
+                .and_then(|row| row.get(column.key));
+            write_input(
+                ctx,
+                ws,
+                table.name,
+                FIRST_DATA_ROW + r,
+                col,
+                column.ty,
+                value,
+            )?;
         }
-        ws.add_data_validation(FIRST_DATA_ROW, col, last, col, &validation(ctx, column.ty, column.header, column.prompt)?)?;
+        ws.add_data_validation(
+            FIRST_DATA_ROW,
+            col,
+            last,
+            col,
+            &validation(ctx, column.ty, column.header, column.prompt)?,
+        )?;
     }
     ws.set_row_height(HEADER_ROW, 30)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, TABLE_FIRST_COL + 1)?;
@@ -245,14 +376,28 @@ fn figures_sheet(ctx: &Ctx, filled: &Submission, ws: &mut Worksheet) -> Result<(
         let entry = filled.figures.get(key);
         for (i, c) in columns.iter().enumerate() {
             let value = entry.and_then(|e| e.get(c.key));
-            write_input(ctx, ws, SHEET_FIGURES, row, first_input + i as u16, c.ty, value)?;
+            write_input(
+                ctx,
+                ws,
+                SHEET_FIGURES,
+                row,
+                first_input + i as u16,
+                c.ty,
+                value,
+            )?;
         }
     }
     if !rows.is_empty() {
         let last = FIRST_DATA_ROW + rows.len() as u32 - 1;
         for (i, c) in columns.iter().enumerate() {
             let col = first_input + i as u16;
-            ws.add_data_validation(FIRST_DATA_ROW, col, last, col, &validation(ctx, c.ty, c.header, c.prompt)?)?;
+            ws.add_data_validation(
+                FIRST_DATA_ROW,
+                col,
+                last,
+                col,
+                &validation(ctx, c.ty, c.header, c.prompt)?,
+            )?;
         }
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, 2)?;
@@ -300,7 +445,10 @@ fn write_input(
     ty: ColumnType,
     value: Option<&Value>,
 ) -> Result<(), XlsxError> {
-    let mark = ctx.marks.iter().find(|m| m.sheet == sheet && m.row == row && m.col == col);
+    let mark = ctx
+        .marks
+        .iter()
+        .find(|m| m.sheet == sheet && m.row == row && m.col == col);
     let style = match (mark, value) {
         (Some(_), Some(Value::Date(_))) => &ctx.styles.marked_date,
         (Some(_), _) => &ctx.styles.marked,
@@ -315,14 +463,18 @@ fn write_input(
             let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             ws.write_datetime_with_format(row, col, &dt, style)?
         }
-        Some(Value::Bool(b)) => ws.write_string_with_format(row, col, if *b { "はい" } else { "いいえ" }, style)?,
+        Some(Value::Bool(b)) => {
+            ws.write_string_with_format(row, col, if *b { "はい" } else { "いいえ" }, style)?
+        }
         Some(Value::Code(id)) => {
             let label = code_label(ctx, ty, id);
             ws.write_string_with_format(row, col, &label, style)?
         }
     };
     if let Some(mark) = mark {
-        let note = Note::new(&mark.message).set_author(format!("{}事務局", ctx.council.def.council.short_name)).set_width(320);
+        let note = Note::new(&mark.message)
+            .set_author(format!("{}事務局", ctx.council.def.council.short_name))
+            .set_width(320);
         ws.insert_note(row, col, &note)?;
     }
     Ok(())
@@ -334,22 +486,32 @@ fn code_label(ctx: &Ctx, ty: ColumnType, id: &str) -> String {
         ColumnType::YesNo => CodeList::YesNo,
         _ => return id.to_string(),
     };
-    ctx.codes[list.defined_name()].iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| c.label.clone())
+    ctx.codes[list.defined_name()]
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_string(), |c| c.label.clone())
 }
 
 /// The data validation of an input cell, with a Japanese prompt and error alert.
-fn validation(ctx: &Ctx, ty: ColumnType, header: &str, prompt: &str) -> Result<DataValidation, XlsxError> {
+fn validation(
+    ctx: &Ctx,
+    ty: ColumnType,
+    header: &str,
+    prompt: &str,
+) -> Result<DataValidation, XlsxError> {
     let (first, last) = fiscal_year_range(ctx.council.fiscal_year());
     let date = |d: NaiveDate, years: i32| {
         ExcelDateTime::from_ymd((d.year() + years) as u16, d.month() as u8, d.day() as u8)
     };
     let (dv, error) = match ty {
         ColumnType::Code(list) => (
-            DataValidation::new().allow_list_formula(Formula::new(format!("={}", list.defined_name()))),
+            DataValidation::new()
+                .allow_list_formula(Formula::new(format!("={}", list.defined_name()))),
             "一覧から選んでください。".to_string(),
         ),
         ColumnType::YesNo => (
-            DataValidation::new().allow_list_formula(Formula::new(format!("={}", CodeList::YesNo.defined_name()))),
+            DataValidation::new()
+                .allow_list_formula(Formula::new(format!("={}", CodeList::YesNo.defined_name()))),
             "「はい」か「いいえ」を選んでください。".to_string(),
         ),
         ColumnType::Count => (
@@ -357,16 +519,26 @@ fn validation(ctx: &Ctx, ty: ColumnType, header: &str, prompt: &str) -> Result<D
             "0以上の整数を入力してください（単位や記号は入力しません）。".to_string(),
         ),
         ColumnType::Date => (
-            DataValidation::new().allow_date(DataValidationRule::Between(date(first, -1)?, date(last, 2)?)),
-            format!("{}年度前後の日付を 2026/5/15 の形で入力してください。", ctx.council.fiscal_year()),
+            DataValidation::new().allow_date(DataValidationRule::Between(
+                date(first, -1)?,
+                date(last, 2)?,
+            )),
+            format!(
+                "{}年度前後の日付を 2026/5/15 の形で入力してください。",
+                ctx.council.fiscal_year()
+            ),
         ),
         ColumnType::Text { max } => (
-            DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(max as u32)),
+            DataValidation::new()
+                .allow_text_length(DataValidationRule::LessThanOrEqualTo(max as u32)),
             format!("{max}字以内で入力してください。"),
         ),
     };
     let title: String = header.chars().take(30).collect();
-    let mut dv = dv.set_input_title(title)?.set_error_title("入力内容を確認してください")?.set_error_message(error)?;
+    let mut dv = dv
+        .set_input_title(title)?
+        .set_error_title("入力内容を確認してください")?
+        .set_error_message(error)?;
     if !prompt.is_empty() {
         dv = dv.set_input_message(prompt)?;
     }

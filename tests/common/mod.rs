@@ -18,7 +18,12 @@ pub fn repo() -> PathBuf {
 
 /// Runs the binary in `dir` with the given arguments.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).current_dir(dir).args(args).env_remove("SOURCE_DATE_EPOCH").output().expect("binary runs")
+    Command::new(bin())
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("binary runs")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -43,7 +48,10 @@ pub fn scratch_council() -> tempfile::TempDir {
 /// A scratch folder with a copy of a test case under tests/cases/<case>/ as `inputs/`.
 pub fn scratch_case(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/cases").join(case), &dir.path().join("inputs"));
+    copy_dir(
+        &repo().join("tests/cases").join(case),
+        &dir.path().join("inputs"),
+    );
     dir
 }
 
@@ -65,12 +73,18 @@ pub fn zip_text(path: &Path, member: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut text = String::new();
-    zip.by_name(member).unwrap().read_to_string(&mut text).unwrap();
+    zip.by_name(member)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     out.sort();
     out
 }

@@ -1,0 +1,119 @@
+//! What `check` prints: a summary, then the findings grouped by submitter and period, or the
+//! same as JSON for machines.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::check::{Outcome, sorted_entries, summary_line};
+use crate::council::Council;
+use crate::findings::{Finding, Severity};
+use crate::ledger::State;
+
+pub fn check_text(council: &Council, outcome: &Outcome, dir: &str) -> String {
+    let mut out = String::new();
+    let errors = outcome
+        .findings()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = outcome
+        .findings()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    out.push_str(&format!("{}\n", summary_line(&outcome.ledger)));
+    out.push_str(&format!("エラー {errors} 件、警告 {warnings} 件\n"));
+    for e in sorted_entries(council, outcome) {
+        if e.state == State::Awaiting {
+            continue;
+        }
+        let findings: Vec<&Finding> = match e.file_index {
+            Some(i) => outcome.checked[i].findings.iter().collect(),
+            None => outcome
+                .absent
+                .iter()
+                .filter(|f| {
+                    Some(&f.submitter) == e.submitter.as_ref()
+                        && Some(&f.period) == e.period.as_ref()
+                })
+                .collect(),
+        };
+        if findings.is_empty() {
+            continue;
+        }
+        let who = match e.submitter.as_deref() {
+            Some(s) => format!(
+                "{s} {}",
+                council.submitter(s).map_or("", |x| x.name.as_str())
+            ),
+            None => e.file.clone().unwrap_or_default(),
+        };
+        out.push_str(&format!(
+            "\n■ {who}（{}）: {}\n",
+            period_name(council, e.period.as_deref()),
+            e.state.label()
+        ));
+        for f in findings {
+            out.push_str(&format!("  {}\n", f.console_line()));
+        }
+    }
+    let awaiting = outcome.ledger.count(State::Awaiting);
+    if awaiting > 0 {
+        out.push_str(&format!(
+            "\n提出期限前で未着の提出者が {awaiting} 件あります（提出状況一覧を参照）。\n"
+        ));
+    }
+    out.push_str(&format!("\n出力: {dir}\n"));
+    out
+}
+
+fn period_name(council: &Council, id: Option<&str>) -> String {
+    id.and_then(|p| council.period(p))
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| "期間不明".into())
+}
+
+pub fn check_json(council: &Council, outcome: &Outcome, dir: &str) -> String {
+    let counts: BTreeMap<&str, usize> = State::ALL
+        .iter()
+        .map(|s| (state_key(*s), outcome.ledger.count(*s)))
+        .collect();
+    let files: Vec<_> = outcome.ledger.entries.iter().map(|e| {
+        let file = e.file_index.map(|i| &outcome.files[i]);
+        json!({
+            "state": e.state,
+            "submitter": e.submitter,
+            "submitter_name": e.submitter.as_deref().and_then(|s| council.submitter(s)).map(|s| s.name.clone()),
+            "period": e.period,
+            "file": file.map(|f| f.path.display().to_string()),
+            "sha256": file.map(|f| f.sha256.clone()),
+            "submitted_on": e.submitted_on,
+            "errors": e.errors,
+            "warnings": e.warnings,
+        })
+    }).collect();
+    let findings: Vec<&Finding> = outcome.findings().collect();
+    let value = json!({
+        "as_of": outcome.as_of,
+        "files": outcome.ledger.files(),
+        "counts": counts,
+        "errors": findings.iter().filter(|f| f.severity == Severity::Error).count(),
+        "warnings": findings.iter().filter(|f| f.severity == Severity::Warning).count(),
+        "ledger": files,
+        "findings": findings,
+        "output": dir,
+    });
+    serde_json::to_string_pretty(&value).expect("plain data")
+}
+
+fn state_key(s: State) -> &'static str {
+    match s {
+        State::Accepted => "accepted",
+        State::AcceptedWithWarnings => "accepted_with_warnings",
+        State::Rejected => "rejected",
+        State::Superseded => "superseded",
+        State::Duplicate => "duplicate",
+        State::UnknownSubmitter => "unknown_submitter",
+        State::Missing => "missing",
+        State::Awaiting => "awaiting",
+    }
+}

@@ -1,0 +1,203 @@
+//! Runs the parser in child processes of the same binary (`kyogikai __read`), under a memory
+//! limit and a per-file time limit, so a crafted workbook that aborts, loops or eats memory
+//! inside the parser costs only that file. The child reads paths from stdin, one per line,
+//! and answers each with one JSON line; the parent restarts a child that dies or stalls and
+//! marks the file it was reading.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use super::raw::{RawWorkbook, ReadFailure};
+use super::{parse_file, sniff::Limits};
+
+/// The hidden subcommand the parent starts.
+pub const CHILD_COMMAND: &str = "__read";
+
+#[derive(Debug, Clone)]
+pub struct ChildSettings {
+    pub exe: PathBuf,
+    pub timeout: Duration,
+    pub memory_bytes: u64,
+}
+
+type Outcome = Result<RawWorkbook, ReadFailure>;
+
+/// Parses the files at `paths` in up to `workers` children; results are in input order.
+pub fn parse_isolated(paths: &[PathBuf], settings: &ChildSettings, workers: usize) -> Vec<Outcome> {
+    let queue = Mutex::new((0..paths.len()).rev().collect::<Vec<_>>());
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; paths.len()]);
+    let workers = workers.clamp(1, paths.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let mut child: Option<Reader> = None;
+                loop {
+                    let Some(i) = queue.lock().expect("queue").pop() else {
+                        break;
+                    };
+                    let outcome = parse_one(&mut child, &paths[i], settings);
+                    results.lock().expect("results")[i] = Some(outcome);
+                }
+                if let Some(mut c) = child {
+                    c.finish();
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("results")
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| Err(ReadFailure::new("E0107", "読み取りが行われませんでした")))
+        })
+        .collect()
+}
+
+struct Reader {
+    process: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+}
+
+impl Reader {
+    fn start(settings: &ChildSettings) -> std::io::Result<Reader> {
+        let mut process = Command::new(&settings.exe)
+            .arg(CHILD_COMMAND)
+            .arg(settings.memory_bytes.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = process.stdin.take().expect("piped");
+        let stdout = process.stdout.take().expect("piped");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Reader {
+            process,
+            stdin,
+            lines,
+        })
+    }
+
+    fn finish(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn parse_one(slot: &mut Option<Reader>, path: &Path, settings: &ChildSettings) -> Outcome {
+    if slot.is_none() {
+        match Reader::start(settings) {
+            Ok(r) => *slot = Some(r),
+            Err(e) => {
+                return Err(ReadFailure::new(
+                    "E0107",
+                    format!("読み取りプロセスを起動できません: {e}"),
+                ));
+            }
+        }
+    }
+    let reader = slot.as_mut().expect("started");
+    let line = format!("{}\n", path.display());
+    if reader
+        .stdin
+        .write_all(line.as_bytes())
+        .and_then(|_| reader.stdin.flush())
+        .is_err()
+    {
+        return died(slot);
+    }
+    match reader.lines.recv_timeout(settings.timeout) {
+        Ok(json) => serde_json::from_str::<Outcome>(&json).unwrap_or_else(|e| {
+            Err(ReadFailure::new(
+                "E0107",
+                format!("読み取り結果が壊れています: {e}"),
+            ))
+        }),
+        Err(RecvTimeoutError::Timeout) => {
+            reader.finish();
+            *slot = None;
+            Err(ReadFailure::new(
+                "E0107",
+                format!(
+                    "{} 秒以内に読み終わりませんでした",
+                    settings.timeout.as_secs_f64()
+                ),
+            ))
+        }
+        Err(RecvTimeoutError::Disconnected) => died(slot),
+    }
+}
+
+fn died(slot: &mut Option<Reader>) -> Outcome {
+    let mut reader = slot.take().expect("started");
+    let status = reader.process.wait().ok();
+    reader.finish();
+    let how = status.map(describe_exit).unwrap_or_else(|| "不明".into());
+    Err(ReadFailure::new(
+        "E0107",
+        format!("読み取り中にメモリ上限などで処理が止まりました: {how}"),
+    ))
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (_, Some(sig)) => format!("シグナル {sig}"),
+        (Some(code), _) => format!("終了コード {code}"),
+        _ => "不明".into(),
+    }
+}
+
+/// The child's main loop: limit memory, then parse each path read from stdin.
+pub fn child_main(memory_bytes: u64) -> i32 {
+    limit_resources(memory_bytes);
+    let limits = Limits::default();
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(path) = line else { break };
+        let outcome = parse_file(Path::new(&path), &limits);
+        let json = serde_json::to_string(&outcome).unwrap_or_else(|e| {
+            serde_json::to_string(&Err::<RawWorkbook, _>(ReadFailure::new(
+                "E0107",
+                e.to_string(),
+            )))
+            .expect("plain")
+        });
+        if writeln!(stdout, "{json}")
+            .and_then(|_| stdout.flush())
+            .is_err()
+        {
+            return 1;
+        }
+    }
+    0
+}
+
+fn limit_resources(memory_bytes: u64) {
+    let set = |resource, value: u64| {
+        let limit = libc::rlimit {
+            rlim_cur: value as libc::rlim_t,
+            rlim_max: value as libc::rlim_t,
+        };
+        // SAFETY: setrlimit only reads the struct passed; lowering limits of this process is
+        // always allowed.
+        unsafe { libc::setrlimit(resource, &limit) };
+    };
+    set(libc::RLIMIT_AS, memory_bytes);
+    // An abort inside the parser must not leave a core file behind.
+    set(libc::RLIMIT_CORE, 0);
+}

@@ -1,0 +1,164 @@
+//! Plain report workbooks (validation results, ledger, later the Excel reports): a cover sheet
+//! with title and dates, then one machine-readable table per sheet (総務省 rules: one header
+//! row, one datum per cell, no merged cells, numbers as numbers, units in the header).
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::forms::styles::FONT;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Int(n)
+    }
+}
+impl From<usize> for Cell {
+    fn from(n: usize) -> Self {
+        Cell::Int(n as i64)
+    }
+}
+impl From<Option<NaiveDate>> for Cell {
+    fn from(d: Option<NaiveDate>) -> Self {
+        d.map_or(Cell::Empty, Cell::Date)
+    }
+}
+
+/// One data sheet: a header row and rows of cells.
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<(String, f64)>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(name: &str, columns: &[(&str, f64)]) -> Self {
+        Table {
+            name: name.into(),
+            columns: columns.iter().map(|(h, w)| (h.to_string(), *w)).collect(),
+            rows: Vec::new(),
+        }
+    }
+}
+
+fn base() -> Format {
+    Format::new().set_font_name(FONT).set_font_size(10)
+}
+
+pub fn excel_date(d: NaiveDate) -> ExcelDateTime {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).expect("valid date")
+}
+
+/// A workbook of a cover sheet (title lines) and data tables, as bytes.
+pub fn workbook(
+    title: &str,
+    cover: &[(String, String)],
+    tables: &[Table],
+    as_of: NaiveDate,
+    author: &str,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let props = DocProperties::new()
+        .set_title(title)
+        .set_author(author)
+        .set_creation_datetime(&excel_date(as_of));
+    wb.set_properties(&props);
+    cover_sheet(wb.add_worksheet(), title, cover)?;
+    for t in tables {
+        table_sheet(wb.add_worksheet(), t)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn cover_sheet(
+    ws: &mut Worksheet,
+    title: &str,
+    cover: &[(String, String)],
+) -> Result<(), XlsxError> {
+    ws.set_name("表紙")?;
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(1, 80)?;
+    ws.write_string_with_format(0, 0, title, &base().set_bold().set_font_size(16))?;
+    let label = base().set_bold();
+    let text = base().set_text_wrap();
+    for (i, (k, v)) in cover.iter().enumerate() {
+        ws.write_string_with_format(2 + i as u32, 0, k, &label)?;
+        ws.write_string_with_format(2 + i as u32, 1, v, &text)?;
+    }
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
+    ws.set_name(&t.name)?;
+    let header = base()
+        .set_bold()
+        .set_background_color(0xDDEBF7)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
+    let text = base()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let int = base()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0")
+        .set_align(FormatAlign::Top);
+    let num = base()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("#,##0.0")
+        .set_align(FormatAlign::Top);
+    let date = base()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("yyyy/m/d")
+        .set_align(FormatAlign::Top);
+    let empty = base().set_border(FormatBorder::Thin);
+    for (c, (h, w)) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &header)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string_with_format(r, c, s, &text)?,
+                Cell::Int(n) => ws.write_number_with_format(r, c, *n as f64, &int)?,
+                Cell::Number(n) => ws.write_number_with_format(r, c, *n, &num)?,
+                Cell::Date(d) => ws.write_datetime_with_format(r, c, &excel_date(*d), &date)?,
+                Cell::Empty => ws.write_blank(r, c, &empty)?,
+            };
+        }
+    }
+    let last_col = t.columns.len().max(1) as u16 - 1;
+    ws.autofilter(0, 0, t.rows.len() as u32, last_col)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer("&C&P / &N");
+    Ok(())
+}
