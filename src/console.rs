@@ -22,7 +22,22 @@ pub fn check_text(council: &Council, outcome: &Outcome, dir: &str) -> String {
         .count();
     out.push_str(&format!("{}\n", summary_line(&outcome.ledger)));
     out.push_str(&format!("エラー {errors} 件、警告 {warnings} 件\n"));
+    let mut missing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for e in sorted_entries(council, outcome) {
+        if e.state == State::Missing {
+            let pos = e
+                .period
+                .as_deref()
+                .and_then(|p| council.def.periods.iter().position(|x| x.id == p))
+                .unwrap_or(0);
+            let who = e.submitter.as_deref().unwrap_or("");
+            let name = council.submitter(who).map_or("", |x| x.name.as_str());
+            missing
+                .entry(pos)
+                .or_default()
+                .push(format!("{who} {name}"));
+            continue;
+        }
         if e.state == State::Awaiting {
             continue;
         }
@@ -54,6 +69,18 @@ pub fn check_text(council: &Council, outcome: &Outcome, dir: &str) -> String {
         ));
         for f in findings {
             out.push_str(&format!("  {}\n", f.console_line()));
+        }
+    }
+    for (pos, who) in missing {
+        let p = &council.def.periods[pos];
+        out.push_str(&format!(
+            "\n■ 未提出（{}、期限 {}）: {} 件 [E0301]\n",
+            p.name,
+            crate::dates::wareki(p.deadline),
+            who.len()
+        ));
+        for w in who {
+            out.push_str(&format!("  {w}\n"));
         }
     }
     let awaiting = outcome.ledger.count(State::Awaiting);

@@ -369,6 +369,14 @@ impl Finding {
 
     /// `error[E0202]: 数値ではありません（値: "N/A"）  --> 港区.xlsx › 実績!D12`
     pub fn console_line(&self) -> String {
+        if self.file.is_empty() {
+            return format!(
+                "{}[{}]: {}",
+                self.severity.english(),
+                self.code,
+                self.message
+            );
+        }
         let place = match (self.sheet.is_empty(), self.cell.is_empty()) {
             (true, _) => self.file.clone(),
             (false, true) => format!("{} › {}", self.file, self.sheet),

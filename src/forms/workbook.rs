@@ -249,6 +249,7 @@ fn basic_sheet(
         }
         ws.set_row_height(row, 20)?;
     }
+    notes(ctx, ws, SHEET_BASIC)?;
     print_setup(ws, ctx, false);
     protect(ws);
     Ok(())
@@ -327,6 +328,7 @@ fn table_sheet(
         )?;
     }
     ws.set_row_height(HEADER_ROW, 30)?;
+    notes(ctx, ws, table.name)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, TABLE_FIRST_COL + 1)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     print_setup(ws, ctx, true);
@@ -400,6 +402,7 @@ fn figures_sheet(ctx: &Ctx, filled: &Submission, ws: &mut Worksheet) -> Result<(
             )?;
         }
     }
+    notes(ctx, ws, SHEET_FIGURES)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, 2)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     print_setup(ws, ctx, true);
@@ -471,10 +474,26 @@ fn write_input(
             ws.write_string_with_format(row, col, &label, style)?
         }
     };
-    if let Some(mark) = mark {
-        let note = Note::new(&mark.message)
-            .set_author(format!("{}事務局", ctx.council.def.council.short_name))
-            .set_width(320);
+    Ok(())
+}
+
+/// Puts a note on every marked cell of a sheet (input or not), several findings of one
+/// cell in one note. Called once a sheet's cells are written.
+fn notes(ctx: &Ctx, ws: &mut Worksheet, sheet: &str) -> Result<(), XlsxError> {
+    let mut by_cell: BTreeMap<(u32, u16), Vec<&str>> = BTreeMap::new();
+    for m in ctx.marks.iter().filter(|m| m.sheet == sheet) {
+        by_cell.entry((m.row, m.col)).or_default().push(&m.message);
+    }
+    let author = format!("{}事務局", ctx.council.def.council.short_name);
+    for ((row, col), messages) in by_cell {
+        let note = Note::new(messages.join(
+            "
+
+",
+        ))
+        .set_author(&author)
+        .set_width(320)
+        .set_height(160);
         ws.insert_note(row, col, &note)?;
     }
     Ok(())

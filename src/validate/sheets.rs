@@ -302,14 +302,20 @@ impl<'a> Walk<'a> {
             }
         }
         let hidden: BTreeSet<u32> = sheet.hidden_rows.iter().copied().collect();
-        for cell in sheet.cells.iter().filter(|c| hidden.contains(&c.row)) {
-            let f = self.at(
-                "W0219",
-                sheet,
-                cell.row,
-                cell.col,
-                quote(&cell.value.display()),
-            );
+        for row in hidden {
+            let in_row: Vec<&crate::ingest::raw::RawCell> =
+                sheet.cells.iter().filter(|c| c.row == row).collect();
+            let first_input = inputs.first().map_or(0, |i| i.2);
+            let Some(first) = in_row
+                .iter()
+                .find(|c| c.col >= first_input)
+                .or(in_row.first())
+            else {
+                continue;
+            };
+            let values: Vec<String> = in_row.iter().map(|c| c.value.display()).collect();
+            let detail = format!("{}行目: {}", row + 1, quote(&values.join(" / ")));
+            let f = self.at("W0219", sheet, row, first.col, detail);
             self.push(f);
         }
         for &(r0, c0, r1, c1) in &sheet.merged {
