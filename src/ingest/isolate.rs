@@ -148,7 +148,7 @@ fn died(slot: &mut Option<Reader>) -> Outcome {
     let how = status.map(describe_exit).unwrap_or_else(|| "不明".into());
     Err(ReadFailure::new(
         "E0107",
-        format!("読み取り中にメモリ上限などで処理が止まりました: {how}"),
+        format!("メモリの上限に達したか、読み取り処理が異常終了しました（{how}）"),
     ))
 }
 

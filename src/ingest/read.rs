@@ -110,8 +110,13 @@ fn open(bytes: &[u8], format: Format) -> Result<Sheets<Cursor<&[u8]>>, ReadFailu
     })
 }
 
+/// A parser error as a finding: limits the parser enforces itself mean "too large"
+/// (E0106), anything else "corrupt" (E0105).
 fn corrupt(detail: &str) -> ReadFailure {
     let short: String = detail.chars().take(120).collect();
+    if detail.to_lowercase().contains("limit exceeded") {
+        return ReadFailure::new("E0106", format!("セルの数が上限を超えます: {short}"));
+    }
     ReadFailure::new("E0105", short)
 }
 
