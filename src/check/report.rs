@@ -239,7 +239,8 @@ struct MailContext<'a> {
     as_of: String,
     resubmit_by: String,
     file: String,
-    findings: Vec<MailFinding>,
+    errors: Vec<MailFinding>,
+    warnings: Vec<MailFinding>,
     feedback_file: Option<String>,
 }
 
@@ -365,14 +366,8 @@ fn feedback_and_mail(
             outcome.as_of + Duration::days(council.def.submitter_defaults.resubmission_days as i64),
         ),
         file: entry.file.clone().unwrap_or_default(),
-        findings: findings
-            .iter()
-            .map(|f| MailFinding {
-                place: place(f),
-                message: f.message.clone(),
-                hint: f.hint.clone(),
-            })
-            .collect(),
+        errors: mail_findings(&findings, Severity::Error),
+        warnings: mail_findings(&findings, Severity::Warning),
         feedback_file,
     };
     let text = templates.render(template, &context)?;
@@ -380,6 +375,18 @@ fn feedback_and_mail(
     write_file(&path, text.as_bytes())?;
     written.push(path);
     Ok(written)
+}
+
+fn mail_findings(findings: &[&Finding], severity: Severity) -> Vec<MailFinding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == severity)
+        .map(|f| MailFinding {
+            place: place(f),
+            message: f.message.clone(),
+            hint: f.hint.clone(),
+        })
+        .collect()
 }
 
 fn mail_period(p: &Period) -> MailPeriod {
