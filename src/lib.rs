@@ -9,6 +9,7 @@ pub mod commands;
 pub mod console;
 pub mod council;
 pub mod dates;
+pub mod disclosure;
 pub mod error;
 pub mod findings;
 pub mod fonts;
