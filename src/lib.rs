@@ -4,6 +4,7 @@
 //! (`spec`) is the single description of the standard workbook that the writer (`forms`), the
 //! sample generator and the reader all follow. The council itself is data (`council`).
 
+pub mod aggregate;
 pub mod check;
 pub mod commands;
 pub mod console;

@@ -67,6 +67,27 @@ enum Command {
         /// 読み込むファイルまたはフォルダ（省略時は inputs/submissions/<年度>/）
         paths: Vec<PathBuf>,
     },
+    /// 受理された提出を区分別・地域別に集計し、JSON で出力する
+    Aggregate {
+        /// 報告する実績の期間ID（省略時は受理済みの最新の期間）
+        #[arg(long)]
+        period: Option<String>,
+        /// 版: internal（構成員限り）または public（公表用・秘匿処理済み）
+        #[arg(long, value_enum, default_value_t = EditionArg::Internal)]
+        edition: EditionArg,
+        /// 前年度の集計（aggregate.json またはそれを含むアーカイブのフォルダ）
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// JSON で標準出力に出す（既定）
+        #[arg(long, default_value_t = true)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EditionArg {
+    Internal,
+    Public,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -152,6 +173,14 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
             if result.outcome.needs_action() {
                 return Ok(ExitCode::from(1));
             }
+        }
+        Command::Aggregate { period, edition, previous, json: _ } => {
+            let (council, agg, _) = commands::aggregate(&run, period.as_deref(), previous.as_deref())?;
+            let agg = match edition {
+                EditionArg::Internal => agg,
+                EditionArg::Public => agg.public(&council)?.0,
+            };
+            println!("{}", agg.to_json());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -86,9 +86,8 @@ pub fn protected_rows(problem: &Problem, hidden: &[bool]) -> Vec<(Vec<usize>, Ro
             out.push((vec![i], row_of(&c.vars)));
         }
     }
-    for c in &problem.cells {
-        let small: Vec<usize> = c
-            .children
+    for line in problem.cells.iter().flat_map(|c| c.lines.iter()) {
+        let small: Vec<usize> = line
             .iter()
             .copied()
             .filter(|&ch| problem.cells[ch].is_primary() && hidden[ch])

@@ -25,8 +25,9 @@ pub struct Cell {
     /// Indices of the finest cells it sums (a finest cell is published as a cell of one var).
     pub vars: Vec<usize>,
     pub value: i64,
-    /// Published cells whose sum it is (its line); empty for finest cells.
-    pub children: Vec<usize>,
+    /// The lines it totals: each a list of published cells whose sum it is (an area over its
+    /// municipalities, a total column over its categories, …); empty for finest cells.
+    pub lines: Vec<Vec<usize>>,
     /// Counts from 1 to threshold − 1 are sensitive.
     pub threshold: i64,
     /// Whether the figure is sensitive at all (counts of people, not of events).
@@ -90,32 +91,24 @@ pub fn protect(problem: &Problem) -> (Suppression, Audit) {
 fn repair(problem: &Problem, s: &Suppression, result: &Audit, forced: &mut [bool]) -> bool {
     let mut changed = false;
     for item in result.items.iter().filter(|i| !i.ok) {
-        // Lines that contain any of the failing item's cells.
-        let lines: Vec<&Cell> = problem
+        // The lines that hold any of the failing item's cells, with the cell that totals them.
+        let lines: Vec<(usize, &Vec<usize>)> = problem
             .cells
             .iter()
-            .filter(|c| c.children.iter().any(|ch| item.cells.contains(ch)))
+            .enumerate()
+            .flat_map(|(i, c)| c.lines.iter().map(move |l| (i, l)))
+            .filter(|(_, l)| l.iter().any(|ch| item.cells.contains(ch)))
             .collect();
         let candidate = lines
             .iter()
-            .flat_map(|line| line.children.iter().copied())
+            .flat_map(|(_, line)| line.iter().copied())
             .filter(|&ch| !s.suppressed[ch] && !forced[ch])
             .max_by_key(|&ch| (problem.cells[ch].value, std::cmp::Reverse(ch)));
         if let Some(ch) = candidate {
             forced[ch] = true;
             changed = true;
-        } else if let Some(parent) = lines
-            .iter()
-            .map(|l| {
-                problem
-                    .cells
-                    .iter()
-                    .position(|c| std::ptr::eq(c, *l))
-                    .unwrap()
-            })
-            .find(|&p| !forced[p])
-        {
-            forced[parent] = true;
+        } else if let Some(&(total, _)) = lines.iter().find(|(t, _)| !forced[*t]) {
+            forced[total] = true;
             changed = true;
         }
     }
