@@ -130,9 +130,16 @@ pub fn check(run: &Run, mut options: check::Options) -> Result<CheckRun> {
 
 /// `kyogikai aggregate`: checks the submissions (without writing check outputs) and
 /// returns the aggregate of the accepted ones, in the edition asked for.
-pub fn aggregate(run: &Run, period: Option<&str>, previous: Option<&Path>) -> Result<(Council, crate::aggregate::Aggregate, Outcome)> {
+pub fn aggregate(
+    run: &Run,
+    period: Option<&str>,
+    previous: Option<&Path>,
+) -> Result<(Council, crate::aggregate::Aggregate, Outcome)> {
     let council = run.council()?;
-    let options = check::Options { reader_exe: run.exe.clone(), ..Default::default() };
+    let options = check::Options {
+        reader_exe: run.exe.clone(),
+        ..Default::default()
+    };
     let outcome = check::check(&council, run.as_of, &options)?;
     let previous = previous.map(crate::aggregate::load_previous).transpose()?;
     let agg = crate::aggregate::aggregate(&council, &outcome, period, previous.as_ref())?;

@@ -89,6 +89,19 @@ pub fn check_text(council: &Council, outcome: &Outcome, dir: &str) -> String {
             "\n提出期限前で未着の提出者が {awaiting} 件あります（提出状況一覧を参照）。\n"
         ));
     }
+    if !outcome.ignored.is_empty() {
+        let names: Vec<String> = outcome
+            .ignored
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        out.push_str(&format!(
+            "\n読み込まなかったシステムファイル {} 件: {}\n",
+            names.len(),
+            names.join("、")
+        ));
+    }
     out.push_str(&format!("\n出力: {dir}\n"));
     out
 }

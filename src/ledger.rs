@@ -183,7 +183,7 @@ pub fn build(
     for (i, c) in checked.iter().enumerate() {
         let state = states[i].unwrap_or(match &c.identity {
             Err(Problem::UnknownSubmitter(_)) => State::UnknownSubmitter,
-            Err(Problem::Rejected) => State::Rejected,
+            Err(Problem::Rejected { .. }) => State::Rejected,
             Ok(_) if c.errors() > 0 => State::Rejected,
             Ok(_) if c.warnings() > 0 => State::AcceptedWithWarnings,
             Ok(_) => State::Accepted,
@@ -191,7 +191,7 @@ pub fn build(
         let (submitter, period) = match &c.identity {
             Ok(id) => (Some(id.submitter_id.clone()), Some(id.period.clone())),
             Err(Problem::UnknownSubmitter(s)) => (Some(s.clone()), None),
-            Err(Problem::Rejected) => (None, None),
+            Err(Problem::Rejected { submitter, period }) => (submitter.clone(), period.clone()),
         };
         let mut reasons: Vec<String> = c
             .findings

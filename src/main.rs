@@ -174,8 +174,14 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Aggregate { period, edition, previous, json: _ } => {
-            let (council, agg, _) = commands::aggregate(&run, period.as_deref(), previous.as_deref())?;
+        Command::Aggregate {
+            period,
+            edition,
+            previous,
+            json: _,
+        } => {
+            let (council, agg, _) =
+                commands::aggregate(&run, period.as_deref(), previous.as_deref())?;
             let agg = match edition {
                 EditionArg::Internal => agg,
                 EditionArg::Public => agg.public(&council)?.0,

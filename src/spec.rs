@@ -171,6 +171,15 @@ pub struct Column {
     pub width: f64,
     /// The input prompt shown when the cell is selected.
     pub prompt: &'static str,
+    /// The unit of a number column (a different unit typed after a number is an error).
+    pub unit: Option<&'static str>,
+}
+
+impl Column {
+    const fn in_unit(mut self, unit: &'static str) -> Self {
+        self.unit = Some(unit);
+        self
+    }
 }
 
 const fn col(
@@ -188,6 +197,7 @@ const fn col(
         need,
         width,
         prompt,
+        unit: None,
     }
 }
 
@@ -471,7 +481,8 @@ pub fn form_spec() -> FormSpec {
                         Optional,
                         14.0,
                         "千円単位の整数で入力してください（単位は入力しません）。",
-                    ),
+                    )
+                    .in_unit("千円"),
                     col(
                         "target",
                         "目標値",

@@ -65,8 +65,12 @@ fn base() -> Format {
     Format::new().set_font_name(FONT).set_font_size(10)
 }
 
-pub fn excel_date(d: NaiveDate) -> ExcelDateTime {
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).expect("valid date")
+/// The date for Excel, or `None` for a year Excel cannot hold (before 1900, after 9999).
+pub fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
+    if !(1900..=9999).contains(&d.year()) {
+        return None;
+    }
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).ok()
 }
 
 /// A workbook of a cover sheet (title lines) and data tables, as bytes.
@@ -81,7 +85,10 @@ pub fn workbook(
     let props = DocProperties::new()
         .set_title(title)
         .set_author(author)
-        .set_creation_datetime(&excel_date(as_of));
+        .set_creation_datetime(
+            &excel_date(as_of)
+                .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("valid")),
+        );
     wb.set_properties(&props);
     cover_sheet(wb.add_worksheet(), title, cover)?;
     for t in tables {
@@ -147,7 +154,10 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &text)?,
                 Cell::Int(n) => ws.write_number_with_format(r, c, *n as f64, &int)?,
                 Cell::Number(n) => ws.write_number_with_format(r, c, *n, &num)?,
-                Cell::Date(d) => ws.write_datetime_with_format(r, c, &excel_date(*d), &date)?,
+                Cell::Date(d) => match excel_date(*d) {
+                    Some(x) => ws.write_datetime_with_format(r, c, &x, &date)?,
+                    None => ws.write_string_with_format(r, c, d.to_string(), &text)?,
+                },
                 Cell::Empty => ws.write_blank(r, c, &empty)?,
             };
         }

@@ -170,7 +170,7 @@ fn typed_mistakes_give_codes_at_cells_and_the_feedback_marks_them() {
         let order = kyogikai::spec::figure_rows(&council, council.submitter("PF131016").unwrap());
         let edits = [
             text("１２"),
-            text("12人"),
+            text("12件"),
             text("N/A"),
             Value::Number(1.5),
             Value::Int(-3),
@@ -356,8 +356,9 @@ fn structural_edits_are_reported_not_dropped() {
             m.entry(c).or_default().push(at);
             m
         });
-    assert_eq!(codes["W0215"], ["実績!H4"]);
-    assert_eq!(codes["E0216"], ["実績!H5"]);
+    assert_eq!(codes["W0215"], ["実績!H4", "実績!H5"]);
+    // The formula without a result left a required cell empty.
+    assert_eq!(codes["E0201"], ["実績!H5"]);
     assert_eq!(codes["W0219"].len(), 1, "{codes:?}");
     assert!(codes["W0219"][0].starts_with("実績!") && codes["W0219"][0].ends_with('6'));
     assert_eq!(

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::tables::{Level, Status};
-use super::{category_ref, Aggregate, CategoryRef, FigureReport};
+use super::{Aggregate, CategoryRef, FigureReport, category_ref};
 use crate::council::{Council, Period};
 use crate::dates::fiscal_year_range;
 
@@ -48,8 +48,16 @@ pub struct KpiProgress {
 
 /// The prefecture-level value of a figure table for the KPI's category (or all categories
 /// for cross-cutting KPIs): (value, suppressed).
-fn prefecture_value(figure: &FigureReport, table: usize, category: Option<&str>) -> (Option<i64>, bool) {
-    let Some(row) = figure.tables.get(table).and_then(|t| t.rows.iter().find(|r| r.level == Level::Prefecture)) else {
+fn prefecture_value(
+    figure: &FigureReport,
+    table: usize,
+    category: Option<&str>,
+) -> (Option<i64>, bool) {
+    let Some(row) = figure
+        .tables
+        .get(table)
+        .and_then(|t| t.rows.iter().find(|r| r.level == Level::Prefecture))
+    else {
         return (None, false);
     };
     let cell = match category.and_then(|c| figure.categories.iter().position(|x| x.id == c)) {
@@ -59,7 +67,13 @@ fn prefecture_value(figure: &FigureReport, table: usize, category: Option<&str>)
     (cell.value, cell.status == Status::Suppressed)
 }
 
-pub fn progress(council: &Council, figures: &[FigureReport], periods: &[&Period], report: &Period, previous: Option<&Aggregate>) -> Vec<KpiProgress> {
+pub fn progress(
+    council: &Council,
+    figures: &[FigureReport],
+    periods: &[&Period],
+    report: &Period,
+    previous: Option<&Aggregate>,
+) -> Vec<KpiProgress> {
     let (fy_start, fy_end) = fiscal_year_range(council.fiscal_year());
     let grades = grades(council);
     council
@@ -68,14 +82,25 @@ pub fn progress(council: &Council, figures: &[FigureReport], periods: &[&Period]
         .iter()
         .map(|k| {
             let figure = figures.iter().find(|f| f.id == k.figure).expect("checked");
-            let cross = council.category(&k.category).is_some_and(|c| c.cross_cutting);
-            let category = if cross { None } else { Some(k.category.as_str()) };
+            let cross = council
+                .category(&k.category)
+                .is_some_and(|c| c.cross_cutting);
+            let category = if cross {
+                None
+            } else {
+                Some(k.category.as_str())
+            };
             let actuals: Vec<PeriodValue> = periods
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
                     let (value, suppressed) = prefecture_value(figure, i, category);
-                    PeriodValue { period: p.id.clone(), name: p.name.clone(), value, suppressed }
+                    PeriodValue {
+                        period: p.id.clone(),
+                        name: p.name.clone(),
+                        value,
+                        suppressed,
+                    }
                 })
                 .collect();
             let ytd_index = if periods.len() > 1 { periods.len() } else { 0 };
@@ -87,14 +112,30 @@ pub fn progress(council: &Council, figures: &[FigureReport], periods: &[&Period]
                     None => row.total.value,
                 }
             });
-            let rate = to_date.filter(|_| k.annual_target > 0).map(|v| v as f64 * 100.0 / k.annual_target as f64);
-            let prorated_target = k.prorate.then(|| prorate(k.annual_target, fy_start, fy_end, report.end));
-            let prorated_rate = prorated_target.zip(to_date).filter(|(t, _)| *t > 0).map(|(t, v)| v as f64 * 100.0 / t as f64);
+            let rate = to_date
+                .filter(|_| k.annual_target > 0)
+                .map(|v| v as f64 * 100.0 / k.annual_target as f64);
+            let prorated_target = k
+                .prorate
+                .then(|| prorate(k.annual_target, fy_start, fy_end, report.end));
+            let prorated_rate = prorated_target
+                .zip(to_date)
+                .filter(|(t, _)| *t > 0)
+                .map(|(t, v)| v as f64 * 100.0 / t as f64);
             let graded = if k.prorate { prorated_rate } else { rate };
             let grade = graded.map(|r| grade_of(&grades, r));
             let n = actuals.len();
-            let change = (n >= 2).then(|| actuals[n - 1].value.zip(actuals[n - 2].value).map(|(a, b)| a - b)).flatten();
-            let previous_year = previous.and_then(|p| p.kpis.iter().find(|x| x.id == k.id)).and_then(|x| x.to_date);
+            let change = (n >= 2)
+                .then(|| {
+                    actuals[n - 1]
+                        .value
+                        .zip(actuals[n - 2].value)
+                        .map(|(a, b)| a - b)
+                })
+                .flatten();
+            let previous_year = previous
+                .and_then(|p| p.kpis.iter().find(|x| x.id == k.id))
+                .and_then(|x| x.to_date);
             KpiProgress {
                 id: k.id.clone(),
                 name: k.name.clone(),
@@ -130,13 +171,28 @@ fn prorate(target: i64, start: NaiveDate, fy_end: NaiveDate, end: NaiveDate) -> 
 
 fn grades(council: &Council) -> Vec<(String, f64)> {
     if council.def.grades.is_empty() {
-        return vec![("A".into(), 100.0), ("B+".into(), 80.0), ("B".into(), 50.0), ("C".into(), 0.0)];
+        return vec![
+            ("A".into(), 100.0),
+            ("B+".into(), 80.0),
+            ("B".into(), 50.0),
+            ("C".into(), 0.0),
+        ];
     }
-    council.def.grades.iter().map(|g| (g.label.clone(), g.min_rate)).collect()
+    council
+        .def
+        .grades
+        .iter()
+        .map(|g| (g.label.clone(), g.min_rate))
+        .collect()
 }
 
 fn grade_of(grades: &[(String, f64)], rate: f64) -> String {
-    grades.iter().find(|(_, min)| rate + 1e-9 >= *min).or(grades.last()).map(|(l, _)| l.clone()).unwrap_or_default()
+    grades
+        .iter()
+        .find(|(_, min)| rate + 1e-9 >= *min)
+        .or(grades.last())
+        .map(|(l, _)| l.clone())
+        .unwrap_or_default()
 }
 
 /// In the public edition, a KPI value whose table cell is hidden is hidden too, and so are
@@ -145,8 +201,14 @@ pub fn hide_suppressed(agg: &mut Aggregate) {
     let figures = agg.figures.clone();
     let n = agg.periods.len();
     for k in &mut agg.kpis {
-        let Some(figure) = figures.iter().find(|f| f.id == k.figure) else { continue };
-        let category = k.category.as_ref().filter(|c| figure.categories.iter().any(|x| x.id == c.id)).map(|c| c.id.clone());
+        let Some(figure) = figures.iter().find(|f| f.id == k.figure) else {
+            continue;
+        };
+        let category = k
+            .category
+            .as_ref()
+            .filter(|c| figure.categories.iter().any(|x| x.id == c.id))
+            .map(|c| c.id.clone());
         for (i, a) in k.actuals.iter_mut().enumerate() {
             let (_, hidden) = prefecture_value(figure, i, category.as_deref());
             if hidden {
@@ -177,7 +239,12 @@ mod tests {
         let half = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
         assert_eq!(prorate(365, s, e, half), 183);
         assert_eq!(prorate(100, s, e, e), 100);
-        let g = vec![("A".to_string(), 100.0), ("B+".into(), 80.0), ("B".into(), 50.0), ("C".into(), 0.0)];
+        let g = vec![
+            ("A".to_string(), 100.0),
+            ("B+".into(), 80.0),
+            ("B".into(), 50.0),
+            ("C".into(), 0.0),
+        ];
         assert_eq!(grade_of(&g, 100.0), "A");
         assert_eq!(grade_of(&g, 99.9), "B+");
         assert_eq!(grade_of(&g, 50.0), "B");

@@ -173,35 +173,65 @@ pub struct Aggregate {
 }
 
 fn category_ref(council: &Council, id: &str) -> Option<CategoryRef> {
-    council.category(id).map(|c| CategoryRef { id: c.id.clone(), mark: c.mark.clone(), name: c.name.clone() })
+    council.category(id).map(|c| CategoryRef {
+        id: c.id.clone(),
+        mark: c.mark.clone(),
+        name: c.name.clone(),
+    })
 }
 
 fn period_ref(p: &crate::council::Period) -> PeriodRef {
-    PeriodRef { id: p.id.clone(), name: p.name.clone(), start: p.start, end: p.end }
+    PeriodRef {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        start: p.start,
+        end: p.end,
+    }
 }
 
 /// The progress period reported on: the one asked for, else the latest with an accepted
 /// submission, else the first.
-fn report_period<'c>(council: &'c Council, outcome: &Outcome, asked: Option<&str>) -> Result<&'c crate::council::Period> {
+fn report_period<'c>(
+    council: &'c Council,
+    outcome: &Outcome,
+    asked: Option<&str>,
+) -> Result<&'c crate::council::Period> {
     if let Some(id) = asked {
         let p = council.period_or_default(Some(id))?;
         if p.kind != PeriodKind::Progress {
-            return Err(Error::Usage(format!("期間 \"{id}\" は実績の期間ではありません")));
+            return Err(Error::Usage(format!(
+                "期間 \"{id}\" は実績の期間ではありません"
+            )));
         }
         return Ok(p);
     }
-    let progress: Vec<_> = council.def.periods.iter().filter(|p| p.kind == PeriodKind::Progress).collect();
-    let used = progress
+    let progress: Vec<_> = council
+        .def
+        .periods
         .iter()
-        .rev()
-        .find(|p| outcome.ledger.entries.iter().any(|e| e.state.is_accepted() && e.period.as_deref() == Some(p.id.as_str())));
-    Ok(used.or(progress.first()).expect("a progress period exists (checked)"))
+        .filter(|p| p.kind == PeriodKind::Progress)
+        .collect();
+    let used = progress.iter().rev().find(|p| {
+        outcome
+            .ledger
+            .entries
+            .iter()
+            .any(|e| e.state.is_accepted() && e.period.as_deref() == Some(p.id.as_str()))
+    });
+    Ok(used
+        .or(progress.first())
+        .expect("a progress period exists (checked)"))
 }
 
 /// Accepted figure values of one period: key → value.
 fn figures_of(outcome: &Outcome, period: &str) -> BTreeMap<FigureKey, i64> {
     let mut out = BTreeMap::new();
-    for e in outcome.ledger.entries.iter().filter(|e| e.state.is_accepted() && e.period.as_deref() == Some(period)) {
+    for e in outcome
+        .ledger
+        .entries
+        .iter()
+        .filter(|e| e.state.is_accepted() && e.period.as_deref() == Some(period))
+    {
         let Some(i) = e.file_index else { continue };
         for (key, row) in &outcome.checked[i].submission.figures {
             if let Some(v) = row.get("value").and_then(Value::as_int) {
@@ -212,7 +242,12 @@ fn figures_of(outcome: &Outcome, period: &str) -> BTreeMap<FigureKey, i64> {
     out
 }
 
-pub fn aggregate(council: &Council, outcome: &Outcome, period: Option<&str>, previous: Option<&Aggregate>) -> Result<Aggregate> {
+pub fn aggregate(
+    council: &Council,
+    outcome: &Outcome,
+    period: Option<&str>,
+    previous: Option<&Aggregate>,
+) -> Result<Aggregate> {
     let report = report_period(council, outcome, period)?;
     let progress: Vec<&crate::council::Period> = council
         .def
@@ -220,10 +255,20 @@ pub fn aggregate(council: &Council, outcome: &Outcome, period: Option<&str>, pre
         .iter()
         .filter(|p| p.kind == PeriodKind::Progress && p.start <= report.start)
         .collect();
-    let data: Vec<BTreeMap<FigureKey, i64>> = progress.iter().map(|p| figures_of(outcome, &p.id)).collect();
-    let plan_period = council.def.periods.iter().find(|p| p.kind == PeriodKind::Plan);
+    let data: Vec<BTreeMap<FigureKey, i64>> = progress
+        .iter()
+        .map(|p| figures_of(outcome, &p.id))
+        .collect();
+    let plan_period = council
+        .def
+        .periods
+        .iter()
+        .find(|p| p.kind == PeriodKind::Plan);
     let plan_data = plan_period.map(|p| figures_of(outcome, &p.id));
-    let labels: Vec<(String, String)> = progress.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+    let labels: Vec<(String, String)> = progress
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
     let figures: Vec<FigureReport> = council
         .def
         .figures
@@ -232,14 +277,24 @@ pub fn aggregate(council: &Council, outcome: &Outcome, period: Option<&str>, pre
             let grid = tables::Grid::new(council, f, labels.clone(), &data);
             let plan = plan_data.as_ref().filter(|d| !d.is_empty()).map(|d| {
                 let label = plan_period.map(|p| p.name.clone()).unwrap_or_default();
-                let mut t = tables::Grid::new(council, f, vec![("plan".into(), format!("{label}（年間目標）"))], std::slice::from_ref(d)).tables();
+                let mut t = tables::Grid::new(
+                    council,
+                    f,
+                    vec![("plan".into(), format!("{label}（年間目標）"))],
+                    std::slice::from_ref(d),
+                )
+                .tables();
                 t.remove(0)
             });
             FigureReport {
                 id: f.id.clone(),
                 name: f.name.clone(),
                 unit: f.unit.clone(),
-                categories: f.categories.iter().filter_map(|c| category_ref(council, c)).collect(),
+                categories: f
+                    .categories
+                    .iter()
+                    .filter_map(|c| category_ref(council, c))
+                    .collect(),
                 sensitive: f.sensitive,
                 threshold: f.threshold.unwrap_or(council.def.disclosure.threshold),
                 plan,
@@ -261,7 +316,12 @@ pub fn aggregate(council: &Council, outcome: &Outcome, period: Option<&str>, pre
         as_of: outcome.as_of,
         report_period: period_ref(report),
         periods: progress.iter().map(|p| period_ref(p)).collect(),
-        categories: council.def.categories.iter().filter_map(|c| category_ref(council, &c.id)).collect(),
+        categories: council
+            .def
+            .categories
+            .iter()
+            .filter_map(|c| category_ref(council, &c.id))
+            .collect(),
         kpis,
         figures,
         initiatives: initiatives(council, outcome),
@@ -276,9 +336,24 @@ pub fn aggregate(council: &Council, outcome: &Outcome, period: Option<&str>, pre
 /// Accepted table rows of one kind, with the submitter and period they came from.
 fn accepted_rows<'a>(outcome: &'a Outcome, table: &str) -> Vec<(&'a str, &'a str, &'a Row)> {
     let mut out = Vec::new();
-    for e in outcome.ledger.entries.iter().filter(|e| e.state.is_accepted()) {
-        let (Some(i), Some(s), Some(p)) = (e.file_index, e.submitter.as_deref(), e.period.as_deref()) else { continue };
-        for row in outcome.checked[i].submission.tables.get(table).into_iter().flatten() {
+    for e in outcome
+        .ledger
+        .entries
+        .iter()
+        .filter(|e| e.state.is_accepted())
+    {
+        let (Some(i), Some(s), Some(p)) =
+            (e.file_index, e.submitter.as_deref(), e.period.as_deref())
+        else {
+            continue;
+        };
+        for row in outcome.checked[i]
+            .submission
+            .tables
+            .get(table)
+            .into_iter()
+            .flatten()
+        {
             out.push((s, p, row));
         }
     }
@@ -286,7 +361,10 @@ fn accepted_rows<'a>(outcome: &'a Outcome, table: &str) -> Vec<(&'a str, &'a str
 }
 
 fn text(row: &Row, key: &str) -> String {
-    row.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+    row.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn int(row: &Row, key: &str) -> Option<i64> {
@@ -298,20 +376,35 @@ fn initiatives(council: &Council, outcome: &Outcome) -> Vec<Initiative> {
         .into_iter()
         .map(|(s, p, row)| {
             let submitter = council.submitter(s).expect("accepted submitters are known");
-            let group = submitter.member.as_deref().and_then(|m| council.member(m)).map(|m| m.group.label().to_string());
+            let group = submitter
+                .member
+                .as_deref()
+                .and_then(|m| council.member(m))
+                .map(|m| m.group.label().to_string());
             let kpi = row.get("kpi").and_then(Value::as_str).map(str::to_string);
-            let region = row.get("region").and_then(Value::as_str).and_then(|r| council.region(r)).map(|r| r.name).unwrap_or_default();
+            let region = row
+                .get("region")
+                .and_then(Value::as_str)
+                .and_then(|r| council.region(r))
+                .map(|r| r.name)
+                .unwrap_or_default();
             Initiative {
                 period: p.into(),
                 submitter: s.into(),
                 submitter_name: submitter.name.clone(),
                 municipal: submitter.kind == SubmitterKind::Municipal,
                 group,
-                category: row.get("category").and_then(Value::as_str).and_then(|c| category_ref(council, c)),
+                category: row
+                    .get("category")
+                    .and_then(Value::as_str)
+                    .and_then(|c| category_ref(council, c)),
                 name: text(row, "name"),
                 summary: text(row, "summary"),
                 region,
-                kpi_name: kpi.as_deref().and_then(|k| council.kpi(k)).map(|k| k.name.clone()),
+                kpi_name: kpi
+                    .as_deref()
+                    .and_then(|k| council.kpi(k))
+                    .map(|k| k.name.clone()),
                 kpi,
                 budget: int(row, "budget"),
                 target: int(row, "target"),
@@ -319,7 +412,13 @@ fn initiatives(council: &Council, outcome: &Outcome) -> Vec<Initiative> {
             }
         })
         .collect();
-    let order = |i: &Initiative| council.submitters.iter().position(|s| s.id == i.submitter).unwrap_or(usize::MAX);
+    let order = |i: &Initiative| {
+        council
+            .submitters
+            .iter()
+            .position(|s| s.id == i.submitter)
+            .unwrap_or(usize::MAX)
+    };
     out.sort_by_key(|i| (i.period.clone(), order(i)));
     out
 }
@@ -330,8 +429,14 @@ fn practices(council: &Council, outcome: &Outcome) -> Vec<Practice> {
         .map(|(s, p, row)| Practice {
             period: p.into(),
             submitter: s.into(),
-            submitter_name: council.submitter(s).map(|x| x.name.clone()).unwrap_or_default(),
-            category: row.get("category").and_then(Value::as_str).and_then(|c| category_ref(council, c)),
+            submitter_name: council
+                .submitter(s)
+                .map(|x| x.name.clone())
+                .unwrap_or_default(),
+            category: row
+                .get("category")
+                .and_then(Value::as_str)
+                .and_then(|c| category_ref(council, c)),
             title: text(row, "title"),
             summary: text(row, "summary"),
             partners: text(row, "partners"),
@@ -343,8 +448,16 @@ fn practices(council: &Council, outcome: &Outcome) -> Vec<Practice> {
 
 fn requests(council: &Council, outcome: &Outcome) -> Vec<RequestGroup> {
     let mut groups: Vec<RequestGroup> = Vec::new();
-    let mut addressees: Vec<(String, String)> = council.def.members.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
-    addressees.push((SECRETARIAT_ID.into(), format!("{}事務局", council.def.council.short_name)));
+    let mut addressees: Vec<(String, String)> = council
+        .def
+        .members
+        .iter()
+        .map(|m| (m.id.clone(), m.name.clone()))
+        .collect();
+    addressees.push((
+        SECRETARIAT_ID.into(),
+        format!("{}事務局", council.def.council.short_name),
+    ));
     for (id, name) in addressees {
         let requests: Vec<Request> = accepted_rows(outcome, "requests")
             .into_iter()
@@ -352,7 +465,10 @@ fn requests(council: &Council, outcome: &Outcome) -> Vec<RequestGroup> {
             .map(|(s, p, row)| Request {
                 period: p.into(),
                 from: s.into(),
-                from_name: council.submitter(s).map(|x| x.name.clone()).unwrap_or_default(),
+                from_name: council
+                    .submitter(s)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
                 kind: text(row, "kind"),
                 content: text(row, "content"),
                 desired_by: match row.get("desired_by") {
@@ -363,7 +479,11 @@ fn requests(council: &Council, outcome: &Outcome) -> Vec<RequestGroup> {
             })
             .collect();
         if !requests.is_empty() {
-            groups.push(RequestGroup { addressee: id, addressee_name: name, requests });
+            groups.push(RequestGroup {
+                addressee: id,
+                addressee_name: name,
+                requests,
+            });
         }
     }
     groups
@@ -378,7 +498,12 @@ fn status(council: &Council, outcome: &Outcome) -> Vec<StatusRow> {
                 period: e.period.clone().unwrap_or_default(),
                 period_name: period.map(|p| p.name.clone()).unwrap_or_default(),
                 submitter: e.submitter.clone().unwrap_or_default(),
-                submitter_name: e.submitter.as_deref().and_then(|s| council.submitter(s)).map(|s| s.name.clone()).unwrap_or_default(),
+                submitter_name: e
+                    .submitter
+                    .as_deref()
+                    .and_then(|s| council.submitter(s))
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
                 state: e.state.label().into(),
                 file: e.file.clone().unwrap_or_default(),
                 submitted_on: e.submitted_on,
@@ -406,10 +531,16 @@ impl Aggregate {
         out.edition = Edition::Public;
         out.edition_label = Edition::Public.label().into();
         out.practices.retain(|p| p.publishable);
-        let labels: Vec<(String, String)> = self.periods.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+        let labels: Vec<(String, String)> = self
+            .periods
+            .iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect();
         let mut audits = Vec::new();
         for (fi, figure) in self.figures.iter().enumerate() {
-            let def = council.figure(&figure.id).expect("figures come from the council");
+            let def = council
+                .figure(&figure.id)
+                .expect("figures come from the council");
             let data = self.finest(figure);
             let grid = tables::Grid::new(council, def, labels.clone(), &data);
             let problem = grid.problem(figure.threshold);
@@ -428,8 +559,15 @@ impl Aggregate {
                 for row in &mut table.rows {
                     for c in 0..width {
                         if suppression.suppressed[k] {
-                            let cell = if c < width - 1 { &mut row.cells[c] } else { &mut row.total };
-                            *cell = Count { value: None, status: Status::Suppressed };
+                            let cell = if c < width - 1 {
+                                &mut row.cells[c]
+                            } else {
+                                &mut row.total
+                            };
+                            *cell = Count {
+                                value: None,
+                                status: Status::Suppressed,
+                            };
                         }
                         k += 1;
                     }
@@ -443,8 +581,18 @@ impl Aggregate {
                 solves: audit.solves,
                 passed: audit.passed,
             });
-            let suppressed = problem.cells.iter().zip(&suppression.suppressed).filter(|(_, s)| **s).map(|(c, _)| c.name.clone()).collect();
-            audits.push(FigureAudit { figure: figure.id.clone(), audit, suppressed });
+            let suppressed = problem
+                .cells
+                .iter()
+                .zip(&suppression.suppressed)
+                .filter(|(_, s)| **s)
+                .map(|(c, _)| c.name.clone())
+                .collect();
+            audits.push(FigureAudit {
+                figure: figure.id.clone(),
+                audit,
+                suppressed,
+            });
         }
         kpi::hide_suppressed(&mut out);
         Ok((out, audits))
@@ -459,10 +607,21 @@ impl Aggregate {
             .filter(|t| t.period != "ytd")
             .map(|t| {
                 let mut m = BTreeMap::new();
-                for row in t.rows.iter().filter(|r| matches!(r.level, Level::Municipality | Level::Whole)) {
+                for row in t
+                    .rows
+                    .iter()
+                    .filter(|r| matches!(r.level, Level::Municipality | Level::Whole))
+                {
                     for (c, count) in row.cells.iter().enumerate() {
                         if let Some(v) = count.value {
-                            m.insert(FigureKey { region: row.code.clone(), category: cats[c].id.clone(), figure: figure.id.clone() }, v);
+                            m.insert(
+                                FigureKey {
+                                    region: row.code.clone(),
+                                    category: cats[c].id.clone(),
+                                    figure: figure.id.clone(),
+                                },
+                                v,
+                            );
                         }
                     }
                 }
@@ -478,10 +637,20 @@ impl Aggregate {
 
 /// Reads a previous year's aggregate (`aggregate.json`, or an archive folder holding one).
 pub fn load_previous(path: &Path) -> Result<Aggregate> {
-    let candidates = [path.to_path_buf(), path.join("aggregate.json"), path.join("data").join("aggregate.json")];
-    let file = candidates.iter().find(|p| p.is_file()).ok_or_else(|| Error::Usage(format!("{}: 前年度の集計（aggregate.json）が見つかりません", path.display())))?;
+    let candidates = [
+        path.to_path_buf(),
+        path.join("aggregate.json"),
+        path.join("data").join("aggregate.json"),
+    ];
+    let file = candidates.iter().find(|p| p.is_file()).ok_or_else(|| {
+        Error::Usage(format!(
+            "{}: 前年度の集計（aggregate.json）が見つかりません",
+            path.display()
+        ))
+    })?;
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-    serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: 前年度の集計を読めません: {e}", file.display())))
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: 前年度の集計を読めません: {e}", file.display())))
 }
 
 /// Which member group an initiative belongs to, for ordering (行政側 first).

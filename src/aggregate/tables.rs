@@ -29,8 +29,14 @@ pub struct Count {
 impl Count {
     fn of(value: Option<i64>) -> Self {
         match value {
-            Some(v) => Count { value: Some(v), status: Status::Reported },
-            None => Count { value: None, status: Status::NotReported },
+            Some(v) => Count {
+                value: Some(v),
+                status: Status::Reported,
+            },
+            None => Count {
+                value: None,
+                status: Status::NotReported,
+            },
         }
     }
 
@@ -110,7 +116,12 @@ pub struct Grid<'a> {
 }
 
 impl<'a> Grid<'a> {
-    pub fn new(council: &'a Council, figure: &'a Figure, periods: Vec<(String, String)>, data: &[BTreeMap<FigureKey, i64>]) -> Self {
+    pub fn new(
+        council: &'a Council,
+        figure: &'a Figure,
+        periods: Vec<(String, String)>,
+        data: &[BTreeMap<FigureKey, i64>],
+    ) -> Self {
         let regions = council.regions();
         let mut values = BTreeMap::new();
         for (p, by_key) in data.iter().enumerate() {
@@ -127,13 +138,21 @@ impl<'a> Grid<'a> {
                 *values.entry((p, r, c)).or_insert(0) += v;
             }
         }
-        Grid { council, figure, regions, periods, values }
+        Grid {
+            council,
+            figure,
+            regions,
+            periods,
+            values,
+        }
     }
 
     fn regions_of(&self, e: &Entity) -> Vec<usize> {
         match e {
             Entity::Region(i) => vec![*i],
-            Entity::Area(a) => (0..self.regions.len()).filter(|&i| self.regions[i].area.as_deref() == Some(a.as_str())).collect(),
+            Entity::Area(a) => (0..self.regions.len())
+                .filter(|&i| self.regions[i].area.as_deref() == Some(a.as_str()))
+                .collect(),
             Entity::Prefecture => (0..self.regions.len()).collect(),
         }
     }
@@ -159,16 +178,35 @@ impl<'a> Grid<'a> {
         let (level, code, name, area) = match e {
             Entity::Region(i) => {
                 let r = &self.regions[*i];
-                let level = if r.area.is_none() { Level::Whole } else { Level::Municipality };
+                let level = if r.area.is_none() {
+                    Level::Whole
+                } else {
+                    Level::Municipality
+                };
                 (level, r.code.clone(), r.name.clone(), r.area.clone())
             }
             Entity::Area(a) => {
-                let name = self.council.def.areas.iter().find(|x| &x.id == a).map(|x| format!("{}計", x.name)).unwrap_or_default();
+                let name = self
+                    .council
+                    .def
+                    .areas
+                    .iter()
+                    .find(|x| &x.id == a)
+                    .map(|x| format!("{}計", x.name))
+                    .unwrap_or_default();
                 (Level::Area, a.clone(), name, Some(a.clone()))
             }
             Entity::Prefecture => {
-                let code = crate::council::municipalities::prefecture_code(&self.council.def.council.prefecture_code).unwrap_or_default();
-                (Level::Prefecture, code, format!("{}計", self.council.def.council.prefecture), None)
+                let code = crate::council::municipalities::prefecture_code(
+                    &self.council.def.council.prefecture_code,
+                )
+                .unwrap_or_default();
+                (
+                    Level::Prefecture,
+                    code,
+                    format!("{}計", self.council.def.council.prefecture),
+                    None,
+                )
             }
         };
         TableRow {
@@ -176,7 +214,10 @@ impl<'a> Grid<'a> {
             code,
             name,
             area,
-            cells: cats.iter().map(|&c| Count::of(self.sum(periods, &rs, &[c]))).collect(),
+            cells: cats
+                .iter()
+                .map(|&c| Count::of(self.sum(periods, &rs, &[c])))
+                .collect(),
             total: Count::of(self.sum(periods, &rs, &cats)),
         }
     }
@@ -196,7 +237,11 @@ impl<'a> Grid<'a> {
             .collect();
         if self.periods.len() > 1 {
             let all: Vec<usize> = (0..self.periods.len()).collect();
-            out.push(RegionTable { period: "ytd".into(), label: "年度累計".into(), rows: ents.iter().map(|e| self.entity_row(e, &all)).collect() });
+            out.push(RegionTable {
+                period: "ytd".into(),
+                label: "年度累計".into(),
+                rows: ents.iter().map(|e| self.entity_row(e, &all)).collect(),
+            });
         }
         out
     }
@@ -205,7 +250,11 @@ impl<'a> Grid<'a> {
     /// table, row by row, categories then the total column.
     pub fn problem(&self, threshold: i64) -> Problem {
         let ents = entities(self.council, &self.regions);
-        let (np, nr, nc) = (self.periods.len(), self.regions.len(), self.figure.categories.len());
+        let (np, nr, nc) = (
+            self.periods.len(),
+            self.regions.len(),
+            self.figure.categories.len(),
+        );
         let var = |p: usize, r: usize, c: usize| (p * nr + r) * nc + c;
         let mut tables: Vec<Vec<usize>> = (0..np).map(|p| vec![p]).collect();
         if np > 1 {
@@ -218,7 +267,11 @@ impl<'a> Grid<'a> {
             for (ei, e) in ents.iter().enumerate() {
                 let rs = self.regions_of(e);
                 for col in 0..=nc {
-                    let cs: Vec<usize> = if col == nc { (0..nc).collect() } else { vec![col] };
+                    let cs: Vec<usize> = if col == nc {
+                        (0..nc).collect()
+                    } else {
+                        vec![col]
+                    };
                     let mut vars: Vec<usize> = Vec::new();
                     for &p in ps {
                         for &r in &rs {
@@ -236,7 +289,21 @@ impl<'a> Grid<'a> {
                     };
                     let table_bonus = if ps.len() > 1 { 1e3 } else { 0.0 };
                     let zero_bonus = if value == 0 { 1e8 } else { 0.0 };
-                    let name = format!("{}/{}/{}/{}", self.figure.id, if ps.len() > 1 { "ytd".to_string() } else { self.periods[ps[0]].0.clone() }, entity_code(self, e), if col == nc { "計".to_string() } else { self.figure.categories[col].clone() });
+                    let name = format!(
+                        "{}/{}/{}/{}",
+                        self.figure.id,
+                        if ps.len() > 1 {
+                            "ytd".to_string()
+                        } else {
+                            self.periods[ps[0]].0.clone()
+                        },
+                        entity_code(self, e),
+                        if col == nc {
+                            "計".to_string()
+                        } else {
+                            self.figure.categories[col].clone()
+                        }
+                    );
                     index.insert((t, ei, col), cells.len());
                     cells.push(PubCell {
                         name,
@@ -286,7 +353,10 @@ impl<'a> Grid<'a> {
                 }
             }
         }
-        Problem { finest: np * nr * nc, cells }
+        Problem {
+            finest: np * nr * nc,
+            cells,
+        }
     }
 }
 

@@ -58,6 +58,8 @@ pub struct Outcome {
     /// Findings about submitters without a file (missing, awaited).
     pub absent: Vec<Finding>,
     pub as_of: NaiveDate,
+    /// System files skipped while walking folders (Excel lock files and the like).
+    pub ignored: Vec<PathBuf>,
 }
 
 impl Outcome {
@@ -72,14 +74,11 @@ impl Outcome {
     /// Exit status 1 when a submission has errors or is missing.
     pub fn needs_action(&self) -> bool {
         self.ledger.entries.iter().any(|e| e.state.needs_action())
-            || self
-                .findings()
-                .any(|f| f.severity == crate::findings::Severity::Error)
     }
 }
 
 pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<Outcome> {
-    let paths = collect(council, options)?;
+    let (paths, ignored) = collect(council, options)?;
     let limits = Limits::default();
     let isolation = match &options.reader_exe {
         Some(exe) => Isolation::Child(ChildSettings {
@@ -90,7 +89,7 @@ pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<O
         None => Isolation::InProcess,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let ingested = ingest::ingest(&paths, &limits, &isolation, workers);
+    let ingested = ingest::ingest(&paths, &limits, &isolation, workers).map_err(Error::Other)?;
     let spec = form_spec();
     let expected = if options.paths.is_empty() {
         None
@@ -116,6 +115,7 @@ pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<O
         ledger,
         absent,
         as_of,
+        ignored,
     })
 }
 
@@ -126,7 +126,10 @@ fn failed(file: &SubmittedFile, failure: &ingest::ReadFailure) -> Checked {
         .find(|e| e.code == failure.code)
         .map_or("E0105", |e| e.code);
     Checked {
-        identity: Err(validate::Problem::Rejected),
+        identity: Err(validate::Problem::Rejected {
+            submitter: None,
+            period: None,
+        }),
         submission: Default::default(),
         typed: Default::default(),
         findings: vec![Finding::new(code, &file.name, failure.detail.clone())],
@@ -134,20 +137,21 @@ fn failed(file: &SubmittedFile, failure: &ingest::ReadFailure) -> Checked {
 }
 
 /// The files to read: those given (folders walked), or the fiscal year's submissions folder.
-fn collect(council: &Council, options: &Options) -> Result<Vec<PathBuf>> {
+fn collect(council: &Council, options: &Options) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut out = Vec::new();
+    let mut ignored = Vec::new();
     if options.paths.is_empty() {
         let mut dir = council.submissions_dir();
         if let Some(p) = &options.period {
             dir = dir.join(p);
         }
         if dir.is_dir() {
-            walk(&dir, &mut out)?;
+            walk(&dir, &mut out, &mut ignored)?;
         }
     } else {
         for p in &options.paths {
             if p.is_dir() {
-                walk(p, &mut out)?;
+                walk(p, &mut out, &mut ignored)?;
             } else {
                 out.push(p.clone());
             }
@@ -155,22 +159,35 @@ fn collect(council: &Council, options: &Options) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    ignored.sort();
+    Ok((out, ignored))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, ignored: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let path = entry.path();
         let kind = entry.file_type().map_err(|e| Error::io(&path, e))?;
         if kind.is_dir() {
-            walk(&path, out)?;
+            walk(&path, out, ignored)?;
+        } else if is_system_file(&entry.file_name().to_string_lossy()) {
+            ignored.push(path);
         } else {
             out.push(path);
         }
     }
     Ok(())
+}
+
+/// Files that Office and the operating system leave in folders: Excel's lock file while a
+/// workbook is open (`~$…`), hidden files, thumbnail caches. Skipped when walking a folder
+/// (and listed), never when named on the command line.
+fn is_system_file(name: &str) -> bool {
+    name.starts_with("~$")
+        || name.starts_with('.')
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 /// Periods whose submitters are expected: the one asked for; with paths given, those the

@@ -12,7 +12,11 @@ fn two_way(values: &[&[i64]], threshold: i64) -> Problem {
         name,
         vars,
         value,
-        lines: if children.is_empty() { vec![] } else { vec![children] },
+        lines: if children.is_empty() {
+            vec![]
+        } else {
+            vec![children]
+        },
         threshold,
         sensitive: true,
         cost,

@@ -44,7 +44,8 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center),
             prefilled: cell().set_background_color(0xEDEDED).set_text_wrap(),
-            input_text: input().set_text_wrap(),
+            // Text format keeps a phone number's leading zero.
+            input_text: input().set_text_wrap().set_num_format("@"),
             input_count: input().set_num_format("#,##0"),
             input_date: input().set_num_format("yyyy/m/d"),
             marked: cell()

@@ -462,10 +462,10 @@ fn write_input(
         Some(Value::Text(t)) => ws.write_string_with_format(row, col, t, style)?,
         Some(Value::Int(n)) => ws.write_number_with_format(row, col, *n as f64, style)?,
         Some(Value::Number(n)) => ws.write_number_with_format(row, col, *n, style)?,
-        Some(Value::Date(d)) => {
-            let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-            ws.write_datetime_with_format(row, col, &dt, style)?
-        }
+        Some(Value::Date(d)) => match crate::xlsx::excel_date(*d) {
+            Some(dt) => ws.write_datetime_with_format(row, col, &dt, style)?,
+            None => ws.write_string_with_format(row, col, d.to_string(), style)?,
+        },
         Some(Value::Bool(b)) => {
             ws.write_string_with_format(row, col, if *b { "はい" } else { "いいえ" }, style)?
         }

@@ -4,7 +4,8 @@
 //! and answers each with one JSON line; the parent restarts a child that dies or stalls and
 //! marks the file it was reading.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::Mutex;
@@ -13,6 +14,9 @@ use std::time::Duration;
 
 use super::raw::{RawWorkbook, ReadFailure};
 use super::{parse_file, sniff::Limits};
+
+/// Longest answer line accepted from a child.
+const MAX_LINE: u64 = 512 * 1024 * 1024;
 
 /// The hidden subcommand the parent starts.
 pub const CHILD_COMMAND: &str = "__read";
@@ -27,9 +31,15 @@ pub struct ChildSettings {
 type Outcome = Result<RawWorkbook, ReadFailure>;
 
 /// Parses the files at `paths` in up to `workers` children; results are in input order.
-pub fn parse_isolated(paths: &[PathBuf], settings: &ChildSettings, workers: usize) -> Vec<Outcome> {
+/// Fails only when no reader process can be started (the machine's problem, not a file's).
+pub fn parse_isolated(
+    paths: &[PathBuf],
+    settings: &ChildSettings,
+    workers: usize,
+) -> Result<Vec<Outcome>, String> {
     let queue = Mutex::new((0..paths.len()).rev().collect::<Vec<_>>());
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; paths.len()]);
+    let failure: Mutex<Option<String>> = Mutex::new(None);
     let workers = workers.clamp(1, paths.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -39,8 +49,13 @@ pub fn parse_isolated(paths: &[PathBuf], settings: &ChildSettings, workers: usiz
                     let Some(i) = queue.lock().expect("queue").pop() else {
                         break;
                     };
-                    let outcome = parse_one(&mut child, &paths[i], settings);
-                    results.lock().expect("results")[i] = Some(outcome);
+                    match parse_one(&mut child, &paths[i], settings) {
+                        Ok(outcome) => results.lock().expect("results")[i] = Some(outcome),
+                        Err(e) => {
+                            *failure.lock().expect("failure") = Some(e);
+                            break;
+                        }
+                    }
                 }
                 if let Some(mut c) = child {
                     c.finish();
@@ -48,14 +63,17 @@ pub fn parse_isolated(paths: &[PathBuf], settings: &ChildSettings, workers: usiz
             });
         }
     });
-    results
+    if let Some(e) = failure.into_inner().expect("failure") {
+        return Err(e);
+    }
+    Ok(results
         .into_inner()
         .expect("results")
         .into_iter()
         .map(|r| {
             r.unwrap_or_else(|| Err(ReadFailure::new("E0107", "読み取りが行われませんでした")))
         })
-        .collect()
+        .collect())
 }
 
 struct Reader {
@@ -77,10 +95,19 @@ impl Reader {
         let stdout = process.stdout.take().expect("piped");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
+            // One answer per line, each at most MAX_LINE bytes: a child cannot make the
+            // parent hold an unbounded answer in memory.
+            let mut out = BufReader::new(stdout);
+            loop {
+                let mut buf = Vec::new();
+                match (&mut out).take(MAX_LINE).read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if !buf.ends_with(b"\n") => break,
+                    Ok(_) => {
+                        if tx.send(String::from_utf8_lossy(&buf).into_owned()).is_err() {
+                            break;
+                        }
+                    }
                 }
             }
         });
@@ -97,20 +124,29 @@ impl Reader {
     }
 }
 
-fn parse_one(slot: &mut Option<Reader>, path: &Path, settings: &ChildSettings) -> Outcome {
+fn parse_one(
+    slot: &mut Option<Reader>,
+    path: &Path,
+    settings: &ChildSettings,
+) -> Result<Outcome, String> {
     if slot.is_none() {
         match Reader::start(settings) {
             Ok(r) => *slot = Some(r),
             Err(e) => {
-                return Err(ReadFailure::new(
-                    "E0107",
-                    format!("読み取りプロセスを起動できません: {e}"),
+                return Err(format!(
+                    "読み取りプロセス（{}）を起動できません: {e}",
+                    settings.exe.display()
                 ));
             }
         }
     }
+    Ok(parse_started(slot, path, settings))
+}
+
+fn parse_started(slot: &mut Option<Reader>, path: &Path, settings: &ChildSettings) -> Outcome {
     let reader = slot.as_mut().expect("started");
-    let line = format!("{}\n", path.display());
+    // Paths travel as hex of their bytes: any file name (newlines, non-UTF-8) is safe.
+    let line = format!("{}\n", hex::encode(path.as_os_str().as_bytes()));
     if reader
         .stdin
         .write_all(line.as_bytes())
@@ -143,7 +179,15 @@ fn parse_one(slot: &mut Option<Reader>, path: &Path, settings: &ChildSettings) -
 
 fn died(slot: &mut Option<Reader>) -> Outcome {
     let mut reader = slot.take().expect("started");
-    let status = reader.process.wait().ok();
+    // The child closed its output: give it a moment to exit with its own status, then end it.
+    let mut status = None;
+    for _ in 0..50 {
+        if let Ok(Some(s)) = reader.process.try_wait() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
     reader.finish();
     let how = status.map(describe_exit).unwrap_or_else(|| "不明".into());
     Err(ReadFailure::new(
@@ -168,8 +212,12 @@ pub fn child_main(memory_bytes: u64) -> i32 {
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lock().lines() {
-        let Ok(path) = line else { break };
-        let outcome = parse_file(Path::new(&path), &limits);
+        let Ok(line) = line else { break };
+        let Ok(bytes) = hex::decode(line.trim()) else {
+            break;
+        };
+        let path = std::path::PathBuf::from(std::ffi::OsString::from_vec(bytes));
+        let outcome = parse_file(&path, &limits);
         let json = serde_json::to_string(&outcome).unwrap_or_else(|e| {
             serde_json::to_string(&Err::<RawWorkbook, _>(ReadFailure::new(
                 "E0107",

@@ -52,7 +52,7 @@ pub fn ingest(
     limits: &Limits,
     isolation: &Isolation,
     workers: usize,
-) -> Vec<Ingested> {
+) -> Result<Vec<Ingested>, String> {
     let mut out: Vec<Ingested> = paths.iter().map(|p| precheck(p, limits)).collect();
     let todo: Vec<usize> = out
         .iter()
@@ -63,12 +63,12 @@ pub fn ingest(
     let todo_paths: Vec<PathBuf> = todo.iter().map(|&n| out[n].file.path.clone()).collect();
     let parsed: Vec<Result<RawWorkbook, ReadFailure>> = match isolation {
         Isolation::InProcess => todo_paths.iter().map(|p| parse_file(p, limits)).collect(),
-        Isolation::Child(settings) => isolate::parse_isolated(&todo_paths, settings, workers),
+        Isolation::Child(settings) => isolate::parse_isolated(&todo_paths, settings, workers)?,
     };
     for (n, result) in todo.into_iter().zip(parsed) {
         out[n].result = result;
     }
-    out
+    Ok(out)
 }
 
 /// Hashes and sniffs one file; on success the result holds an empty placeholder workbook

@@ -68,7 +68,7 @@ pub struct RawSheet {
     pub visible: bool,
     /// Non-empty cells at absolute positions, in row then column order.
     pub cells: Vec<RawCell>,
-    /// Cells holding a formula, with the formula text.
+    /// Cells holding a formula, with the formula text, in row then column order.
     pub formulas: Vec<(u32, u16, String)>,
     /// Merged areas as (first row, first col, last row, last col).
     pub merged: Vec<(u32, u16, u32, u16)>,
@@ -85,9 +85,9 @@ impl RawSheet {
 
     pub fn formula(&self, row: u32, col: u16) -> Option<&str> {
         self.formulas
-            .iter()
-            .find(|(r, c, _)| *r == row && *c == col)
-            .map(|(_, _, f)| f.as_str())
+            .binary_search_by(|(r, c, _)| (*r, *c).cmp(&(row, col)))
+            .ok()
+            .map(|i| self.formulas[i].2.as_str())
     }
 }
 

@@ -63,6 +63,8 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<RawWorkbook, ReadFa
                 }
             }
         }
+        sheet.formulas.sort_by_key(|(r, c, _)| (*r, *c));
+        sheet.cells.sort_by_key(|c| (c.row, c.col));
         sheet.merged = merged(&mut book, &name);
         sheets.push(sheet);
     }
@@ -147,7 +149,11 @@ fn convert(data: &Data) -> Option<RawValue> {
         Data::Float(f) => RawValue::Number(*f),
         Data::Bool(b) => RawValue::Bool(*b),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) if dt.is_datetime() && t.time() == chrono::NaiveTime::MIN => {
+            Some(t)
+                if dt.is_datetime()
+                    && t.time() == chrono::NaiveTime::MIN
+                    && plausible(t.date()) =>
+            {
                 RawValue::Date(t.date())
             }
             Some(t) => RawValue::Other(t.to_string()),
@@ -155,11 +161,18 @@ fn convert(data: &Data) -> Option<RawValue> {
         },
         Data::DateTimeIso(s) => {
             match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
-                Ok(d) if s.len() == 10 || s.ends_with("T00:00:00") => RawValue::Date(d),
+                Ok(d) if (s.len() == 10 || s.ends_with("T00:00:00")) && plausible(d) => {
+                    RawValue::Date(d)
+                }
                 _ => RawValue::Other(s.clone()),
             }
         }
         Data::DurationIso(s) => RawValue::Other(s.clone()),
         Data::Error(e) => RawValue::Error(e.to_string()),
     })
+}
+
+/// Dates outside 1900–9999 cannot be written back to a workbook; they stay text.
+fn plausible(d: NaiveDate) -> bool {
+    (1900..=9999).contains(&chrono::Datelike::year(&d))
 }

@@ -4,7 +4,7 @@
 //! returns the value and the findings' codes with their detail, never a Finding itself:
 //! the caller knows the place.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::dates::parse_date_text;
 use crate::findings::quote;
@@ -49,10 +49,12 @@ const UNITS: [&str; 12] = [
 ];
 
 /// A whole number ≥ 0.
-pub fn count(raw: &RawValue) -> Read {
+/// A whole number ≥ 0. `unit` is the unit the cell is in (人, 千円, …), when known: a
+/// different unit typed after the number is an error, never a silent rescaling.
+pub fn count(raw: &RawValue, unit: Option<&str>) -> Read {
     match raw {
         RawValue::Number(n) => number_value(*n, &raw.display()),
-        RawValue::Text(s) => count_text(s),
+        RawValue::Text(s) => count_text(s, unit),
         other => Read::error("E0202", quote(&other.display())),
     }
 }
@@ -70,7 +72,7 @@ fn number_value(n: f64, seen: &str) -> Read {
     Read::ok(Value::Int(n as i64))
 }
 
-fn count_text(original: &str) -> Read {
+fn count_text(original: &str, expected: Option<&str>) -> Read {
     let mut s = normalize_width(original).trim().to_string();
     let mut notes: Vec<Note> = Vec::new();
     let mut unit = None;
@@ -111,6 +113,12 @@ fn count_text(original: &str) -> Read {
     if n > 1_000_000_000_000 {
         return Read::error("E0202", quote(original));
     }
+    if let Some(u) = unit
+        && !unit_fits(u, expected)
+    {
+        let wanted = expected.map_or("単位なし".to_string(), |e| format!("単位は{e}"));
+        return Read::error("E0202", format!("{}（{wanted}）", quote(original)));
+    }
     if let Some(u) = unit {
         notes.push(("W0211", format!("{} → {n}（単位「{u}」）", quote(original))));
     } else {
@@ -119,6 +127,18 @@ fn count_text(original: &str) -> Read {
     Read {
         value: Some(Value::Int(n)),
         notes,
+    }
+}
+
+/// Whether a unit typed after a number means the cell's own unit. Money must match exactly
+/// (千円 is not 円); counts of people accept 名 for 人.
+fn unit_fits(typed: &str, expected: Option<&str>) -> bool {
+    let money = ["千円", "万円", "円"];
+    match expected {
+        Some(e) if e == typed => true,
+        Some("人") => typed == "名",
+        Some(_) => false,
+        None => !money.contains(&typed),
     }
 }
 
@@ -133,7 +153,7 @@ fn valid_grouping(s: &str) -> bool {
 /// A date; Excel serial numbers and dates typed as text are read with a warning.
 pub fn date(raw: &RawValue) -> Read {
     match raw {
-        RawValue::Date(d) => Read::ok(Value::Date(*d)),
+        RawValue::Date(d) if (1900..=9999).contains(&d.year()) => Read::ok(Value::Date(*d)),
         RawValue::Number(n) if (20_000.0..80_000.0).contains(n) && n.fract() == 0.0 => {
             let d = NaiveDate::from_ymd_opt(1899, 12, 30).expect("epoch")
                 + chrono::Duration::days(*n as i64);
@@ -277,6 +297,24 @@ pub fn yes_no(raw: &RawValue) -> Read {
 mod tests {
     use super::*;
 
+    fn count_any(raw: &RawValue) -> Read {
+        count(raw, None)
+    }
+
+    #[test]
+    fn units_must_match_the_cell() {
+        assert_eq!(count(&t("12人"), Some("人")).value, Some(Value::Int(12)));
+        assert_eq!(count(&t("12名"), Some("人")).value, Some(Value::Int(12)));
+        assert_eq!(codes_of(&count(&t("500万円"), Some("千円"))), ["E0202"]);
+        assert_eq!(codes_of(&count(&t("1,500,000円"), Some("千円"))), ["E0202"]);
+        assert_eq!(
+            count(&t("500千円"), Some("千円")).value,
+            Some(Value::Int(500))
+        );
+        assert_eq!(codes_of(&count(&t("3件"), Some("人"))), ["E0202"]);
+        assert_eq!(codes_of(&count(&t("300円"), None)), ["E0202"]);
+    }
+
     fn t(s: &str) -> RawValue {
         RawValue::Text(s.into())
     }
@@ -287,8 +325,11 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(count(&RawValue::Number(12.0)).value, Some(Value::Int(12)));
-        assert!(count(&RawValue::Number(12.0)).notes.is_empty());
+        assert_eq!(
+            count_any(&RawValue::Number(12.0)).value,
+            Some(Value::Int(12))
+        );
+        assert!(count_any(&RawValue::Number(12.0)).notes.is_empty());
         for (s, n, code) in [
             ("１２", 12, "W0210"),
             ("1,234", 1234, "W0210"),
@@ -296,17 +337,17 @@ mod tests {
             ("12人", 12, "W0211"),
             ("１，２３４ 件", 1234, "W0211"),
         ] {
-            let r = count(&t(s));
+            let r = count_any(&t(s));
             assert_eq!(r.value, Some(Value::Int(n)), "{s}");
             assert_eq!(codes_of(&r), [code], "{s}");
         }
-        assert_eq!(codes_of(&count(&t("N/A"))), ["E0202"]);
-        assert_eq!(codes_of(&count(&t("12,34"))), ["E0202"]);
-        assert_eq!(codes_of(&count(&RawValue::Number(1.5))), ["E0203"]);
-        assert_eq!(codes_of(&count(&t("1.5"))), ["E0203"]);
-        assert_eq!(codes_of(&count(&RawValue::Number(-3.0))), ["E0204"]);
-        assert_eq!(codes_of(&count(&t("▲3"))), ["E0204"]);
-        assert_eq!(codes_of(&count(&RawValue::Bool(true))), ["E0202"]);
+        assert_eq!(codes_of(&count_any(&t("N/A"))), ["E0202"]);
+        assert_eq!(codes_of(&count_any(&t("12,34"))), ["E0202"]);
+        assert_eq!(codes_of(&count_any(&RawValue::Number(1.5))), ["E0203"]);
+        assert_eq!(codes_of(&count_any(&t("1.5"))), ["E0203"]);
+        assert_eq!(codes_of(&count_any(&RawValue::Number(-3.0))), ["E0204"]);
+        assert_eq!(codes_of(&count_any(&t("▲3"))), ["E0204"]);
+        assert_eq!(codes_of(&count_any(&RawValue::Bool(true))), ["E0202"]);
     }
 
     #[test]

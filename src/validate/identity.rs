@@ -18,8 +18,13 @@ use crate::spec::{FORM_ID, SHEET_META, SPEC_VERSION};
 pub enum Problem {
     /// The workbook names a submitter the council does not have.
     UnknownSubmitter(String),
-    /// Not a standard form, or one of another version, year or period.
-    Rejected,
+    /// Not a standard form, or one of another version, year or period. Carries the
+    /// submitter and period the workbook claims, when the council knows them, so the ledger
+    /// counts the submitter as having sent something (a correction, not a reminder).
+    Rejected {
+        submitter: Option<String>,
+        period: Option<String>,
+    },
 }
 
 const KEYS: [&str; 7] = [
@@ -60,6 +65,11 @@ pub fn resolve(
     } else {
         &from_props
     };
+    let claimed = |key: &str| primary.get(key).cloned();
+    let rejected = || Problem::Rejected {
+        submitter: claimed("submitter_id").filter(|s| council.submitter(s).is_some()),
+        period: claimed("period").filter(|p| council.period(p).is_some()),
+    };
     if !primary.contains_key("submitter_id") {
         let hint = if raw.sheet(SHEET_META).is_some() {
             "識別情報が空です"
@@ -67,7 +77,7 @@ pub fn resolve(
             "識別情報（隠しシート・文書プロパティ）がありません"
         };
         findings.push(Finding::new("E0108", name, hint));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     for key in KEYS {
         if let (Some(a), Some(b)) = (from_sheet.get(key), from_props.get(key))
@@ -98,7 +108,7 @@ pub fn resolve(
             name,
             format!("form_id が「{}」です", get("form_id")),
         ));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     if get("spec_version") != SPEC_VERSION {
         let detail = format!(
@@ -106,30 +116,30 @@ pub fn resolve(
             get("spec_version")
         );
         findings.push(Finding::new("E0109", name, detail));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     let fy = get("fiscal_year");
     if fy != council.fiscal_year().to_string() {
         let shown = fy.parse::<i32>().map(nendo).unwrap_or(fy);
         let detail = format!("この様式は{shown}、今回は{}", nendo(council.fiscal_year()));
         findings.push(Finding::new("E0110", name, detail));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     let period_id = get("period");
     let Some(period) = council.period(&period_id) else {
         findings.push(Finding::new(
             "E0111",
             name,
-            format!("期間「{period_id}」は協議会定義にありません"),
+            format!("期間「{period_id}」は今年度の報告期間にありません"),
         ));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     };
     if let Some(expected) = expected_period.and_then(|p| council.period(p))
         && expected.id != period.id
     {
         let detail = format!("この様式は「{}」、今回は「{}」", period.name, expected.name);
         findings.push(Finding::new("E0111", name, detail));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     if council.submitter(&submitter_id).is_none() {
         findings.push(Finding::new("E0112", name, format!("ID「{submitter_id}」")));
@@ -141,7 +151,7 @@ pub fn resolve(
             name,
             format!("発行日「{}」", get("issued")),
         ));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     };
     let identity = Identity {
         form_id: FORM_ID.into(),
@@ -154,7 +164,7 @@ pub fn resolve(
     };
     if identity.checksum != identity.expected_checksum() {
         findings.push(Finding::new("E0113", name, "検査値が一致しません"));
-        return Err(Problem::Rejected);
+        return Err(rejected());
     }
     Ok(identity)
 }

@@ -110,7 +110,10 @@ pub fn validate(file: &SubmittedFile, raw: &RawWorkbook, ctx: &Context) -> Check
     let (who, period) = match &checked.identity {
         Ok(id) => (id.submitter_id.clone(), id.period.clone()),
         Err(Problem::UnknownSubmitter(id)) => (id.clone(), String::new()),
-        Err(Problem::Rejected) => (String::new(), String::new()),
+        Err(Problem::Rejected { submitter, period }) => (
+            submitter.clone().unwrap_or_default(),
+            period.clone().unwrap_or_default(),
+        ),
     };
     for f in &mut checked.findings {
         f.submitter = who.clone();
