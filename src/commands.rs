@@ -145,3 +145,66 @@ pub fn aggregate(
     let agg = crate::aggregate::aggregate(&council, &outcome, period, previous.as_ref())?;
     Ok((council, agg, outcome))
 }
+
+/// What `render` wrote.
+pub struct RenderRun {
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub timings: crate::render::Timings,
+}
+
+/// `kyogikai render`: check → aggregate → PDF and Excel of the editions asked for, written
+/// under `<out>/render/<edition>/` (the folder is generated: emptied first).
+pub fn render(
+    run: &Run,
+    period: Option<&str>,
+    meeting: Option<u32>,
+    editions: &[crate::aggregate::Edition],
+    previous: Option<&Path>,
+) -> Result<RenderRun> {
+    let (council, agg, _) = aggregate(run, period, previous)?;
+    let meeting = match meeting {
+        Some(n) => Some(
+            council
+                .def
+                .meetings
+                .iter()
+                .find(|m| m.number == n)
+                .ok_or_else(|| {
+                    Error::Usage(format!("第{n}回の会議は協議会定義（meetings）にありません"))
+                })?,
+        ),
+        None => None,
+    };
+    let mut timings = crate::render::Timings::default();
+    let (outputs, audits) = crate::render::render(
+        &council,
+        &agg,
+        editions,
+        meeting,
+        &run.templates,
+        &mut timings,
+    )?;
+    let dir = run.out.join("render");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    }
+    let mut files = Vec::new();
+    for o in outputs {
+        let path = dir.join(&o.path);
+        crate::error::write_file(&path, &o.bytes)?;
+        files.push(path);
+    }
+    if !audits.is_empty() {
+        // The audit holds the true values of hidden cells: it goes with the internal edition.
+        let path = dir.join("internal").join("秘匿検査.json");
+        let json = serde_json::to_string_pretty(&audits).expect("plain data");
+        crate::error::write_file(&path, json.as_bytes())?;
+        files.push(path);
+    }
+    Ok(RenderRun {
+        dir,
+        files,
+        timings,
+    })
+}

@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod forms;
 pub mod ingest;
 pub mod ledger;
+pub mod render;
 pub mod sample;
 pub mod spec;
 pub mod submission;

@@ -82,12 +82,42 @@ enum Command {
         #[arg(long, default_value_t = true)]
         json: bool,
     },
+    /// 事業実施計画・KPI進捗状況報告・会議資料を PDF と Excel で作る
+    Render {
+        /// 報告する実績の期間ID（省略時は受理済みの最新の期間）
+        #[arg(long)]
+        period: Option<String>,
+        /// 会議資料を作る会議の回（協議会定義の meetings.number）
+        #[arg(long)]
+        meeting: Option<u32>,
+        /// 版: internal（構成員限り）、public（公表用）、both（両方）
+        #[arg(long, value_enum, default_value_t = EditionArg::Both)]
+        edition: EditionArg,
+        /// 前年度の集計（aggregate.json またはそれを含むアーカイブのフォルダ）
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// 段階ごとの所要時間を表示する
+        #[arg(long)]
+        timings: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum EditionArg {
     Internal,
     Public,
+    Both,
+}
+
+impl EditionArg {
+    fn editions(self) -> Vec<kyogikai::aggregate::Edition> {
+        use kyogikai::aggregate::Edition;
+        match self {
+            EditionArg::Internal => vec![Edition::Internal],
+            EditionArg::Public => vec![Edition::Public],
+            EditionArg::Both => vec![Edition::Internal, Edition::Public],
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -183,10 +213,35 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
             let (council, agg, _) =
                 commands::aggregate(&run, period.as_deref(), previous.as_deref())?;
             let agg = match edition {
-                EditionArg::Internal => agg,
                 EditionArg::Public => agg.public(&council)?.0,
+                _ => agg,
             };
             println!("{}", agg.to_json());
+        }
+        Command::Render {
+            period,
+            meeting,
+            edition,
+            previous,
+            timings,
+        } => {
+            let result = commands::render(
+                &run,
+                period.as_deref(),
+                meeting,
+                &edition.editions(),
+                previous.as_deref(),
+            )?;
+            if timings {
+                for (what, secs) in &result.timings.entries {
+                    println!("  {what}: {:.0} ms", secs * 1000.0);
+                }
+            }
+            println!(
+                "資料を {} 件作成しました: {}",
+                result.files.len(),
+                display_path(&result.dir)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -73,11 +73,32 @@ pub fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).ok()
 }
 
+/// A column chart drawn from cells of the tables: categories and one or more series, each a
+/// (sheet, first row, column, last row) range.
+pub struct ChartSpec {
+    pub title: String,
+    pub alt: String,
+    pub categories: (String, u32, u16, u32),
+    pub series: Vec<(String, (String, u32, u16, u32))>,
+}
+
 /// A workbook of a cover sheet (title lines) and data tables, as bytes.
 pub fn workbook(
     title: &str,
     cover: &[(String, String)],
     tables: &[Table],
+    as_of: NaiveDate,
+    author: &str,
+) -> Result<Vec<u8>, XlsxError> {
+    workbook_with_charts(title, cover, tables, &[], as_of, author)
+}
+
+/// Like [`workbook`], with a グラフ sheet of charts after the tables.
+pub fn workbook_with_charts(
+    title: &str,
+    cover: &[(String, String)],
+    tables: &[Table],
+    charts: &[ChartSpec],
     as_of: NaiveDate,
     author: &str,
 ) -> Result<Vec<u8>, XlsxError> {
@@ -93,6 +114,29 @@ pub fn workbook(
     cover_sheet(wb.add_worksheet(), title, cover)?;
     for t in tables {
         table_sheet(wb.add_worksheet(), t)?;
+    }
+    if !charts.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("グラフ")?;
+        for (i, spec) in charts.iter().enumerate() {
+            let mut chart = rust_xlsxwriter::Chart::new_column();
+            chart.title().set_name(&spec.title);
+            chart.set_alt_text(&spec.alt);
+            chart.set_width(560).set_height(300);
+            for (name, (sheet, r0, c, r1)) in &spec.series {
+                let (cs, cr0, cc, cr1) = &spec.categories;
+                chart
+                    .add_series()
+                    .set_name(name.as_str())
+                    .set_categories((cs.as_str(), *cr0, *cc, *cr1, *cc))
+                    .set_values((sheet.as_str(), *r0, *c, *r1, *c));
+            }
+            let (row, col) = ((i / 2) as u32 * 16, (i % 2) as u16 * 9);
+            ws.insert_chart(row, col, &chart)?;
+        }
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
     }
     wb.save_to_buffer()
 }

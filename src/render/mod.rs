@@ -1,0 +1,197 @@
+//! Render: the documents of both editions, as PDF (embedded typst) and Excel.
+//!
+//! Contract: [`render`] takes the council and the aggregate (internal; the public edition is
+//! derived and audited here) and returns the files to write as (relative path, bytes); it
+//! writes nothing itself. Same inputs and date, same bytes.
+
+pub mod data;
+mod engine;
+mod excel;
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::aggregate::{Aggregate, Edition, FigureAudit};
+use crate::council::{Council, Meeting};
+use crate::error::{Error, Result};
+
+pub use engine::Engine;
+
+/// One output file, relative to the render folder.
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// How long each document took, for `--timings`.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub entries: Vec<(String, f64)>,
+}
+
+/// The papers of a meeting packet, numbered as the definition orders them.
+pub fn papers(meeting: &Meeting) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let (mut n, mut r) = (0, 0);
+    for key in &meeting.papers {
+        let title = match key.as_str() {
+            "plan" => "事業実施計画",
+            "progress" => "KPI進捗状況報告",
+            "initiatives" => "構成員の取組状況",
+            "practices" => "区市町村PFの好事例",
+            "requests" => "区市町村PFからの連携・依頼事項",
+            "status" => "様式の提出状況",
+            "guideline" => "設置要領",
+            _ => continue,
+        };
+        let number = if key == "guideline" {
+            r += 1;
+            format!("参考資料{}", to_fullwidth(r))
+        } else {
+            n += 1;
+            format!("資料{}", to_fullwidth(n))
+        };
+        out.push((key.clone(), number, title.to_string()));
+    }
+    out
+}
+
+fn to_fullwidth(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+        .collect()
+}
+
+/// Renders every document of the editions asked for. `meeting` adds the packet.
+pub fn render(
+    council: &Council,
+    internal: &Aggregate,
+    editions: &[Edition],
+    meeting: Option<&Meeting>,
+    templates: &Path,
+    timings: &mut Timings,
+) -> Result<(Vec<Output>, Vec<FigureAudit>)> {
+    let engine = Engine::new(templates);
+    let guideline = match &council.def.council.guideline_file {
+        Some(f) => {
+            std::fs::read_to_string(council.path(f)).map_err(|e| Error::io(&council.path(f), e))?
+        }
+        None => String::new(),
+    };
+    let mut outputs = Vec::new();
+    let mut audits = Vec::new();
+    for &edition in editions {
+        let started = Instant::now();
+        let agg = match edition {
+            Edition::Internal => internal.clone(),
+            Edition::Public => {
+                let (public, a) = internal.public(council)?;
+                audits = a;
+                public
+            }
+        };
+        timings.entries.push((
+            format!("{} 秘匿処理", edition.label()),
+            started.elapsed().as_secs_f64(),
+        ));
+        let dir = edition.dir_name();
+        let fy = council.fiscal_year();
+        let mut pdf = |name: &str,
+                       template: &str,
+                       doc: data::Doc,
+                       extra: Option<(&str, serde_json::Value)>|
+         -> Result<()> {
+            let started = Instant::now();
+            let mut value = data::document(council, &agg, &doc, meeting, &guideline);
+            if let Some((k, v)) = extra {
+                value[k] = v;
+            }
+            let ident = format!(
+                "kyogikai/{}/{fy}/{}/{}",
+                council.def.council.prefecture_code, doc.key, dir
+            );
+            let bytes = engine.pdf(template, &value, agg.as_of, &ident)?;
+            timings.entries.push((
+                format!("{} {name}", edition.label()),
+                started.elapsed().as_secs_f64(),
+            ));
+            outputs.push(Output {
+                path: format!("{dir}/{name}"),
+                bytes,
+            });
+            Ok(())
+        };
+        let nendo = crate::dates::nendo(fy);
+        pdf(
+            "事業実施計画.pdf",
+            "plan.typ",
+            data::Doc {
+                key: "plan".into(),
+                title: format!("{nendo} {} 事業実施計画", council.def.council.short_name),
+            },
+            None,
+        )?;
+        pdf(
+            "KPI進捗状況報告.pdf",
+            "progress.typ",
+            data::Doc {
+                key: "progress".into(),
+                title: format!("{nendo} KPI進捗状況報告（{}）", agg.report_period.name),
+            },
+            None,
+        )?;
+        if let Some(m) = meeting {
+            let list = papers(m);
+            let papers_json: Vec<serde_json::Value> = list
+                .iter()
+                .map(|(k, n, t)| json!({"key": k, "number": n, "title": t}))
+                .collect();
+            let title = format!(
+                "{nendo}第{}回{} 会議資料",
+                m.number, council.def.council.short_name
+            );
+            let doc = data::Doc {
+                key: format!("packet{}", m.number),
+                title: title.clone(),
+            };
+            pdf(
+                "会議資料.pdf",
+                "packet.typ",
+                doc,
+                Some(("papers", json!({"list": papers_json, "only": null}))),
+            )?;
+            for (i, (key, number, paper_title)) in list.iter().enumerate() {
+                let doc = data::Doc {
+                    key: format!("packet{}-{key}", m.number),
+                    title: format!("{number} {paper_title}"),
+                };
+                let name = format!("会議資料/{number}_{paper_title}.pdf");
+                pdf(
+                    &name,
+                    "packet.typ",
+                    doc,
+                    Some(("papers", json!({"list": papers_json, "only": i}))),
+                )?;
+            }
+        }
+        let started = Instant::now();
+        for (name, bytes) in excel::workbooks(council, &agg)? {
+            outputs.push(Output {
+                path: format!("{dir}/{name}"),
+                bytes,
+            });
+        }
+        timings.entries.push((
+            format!("{} Excel", edition.label()),
+            started.elapsed().as_secs_f64(),
+        ));
+        outputs.push(Output {
+            path: format!("{dir}/aggregate.json"),
+            bytes: agg.to_json().into_bytes(),
+        });
+    }
+    Ok((outputs, audits))
+}
