@@ -280,7 +280,8 @@ impl<'a> Grid<'a> {
                             }
                         }
                     }
-                    let value = self.sum(ps, &rs, &cs).unwrap_or(0);
+                    let reported = self.sum(ps, &rs, &cs);
+                    let value = reported.unwrap_or(0);
                     let level_bonus = match e {
                         Entity::Prefecture => 1e12,
                         Entity::Area(_) => 1e11,
@@ -313,6 +314,7 @@ impl<'a> Grid<'a> {
                         threshold,
                         sensitive: self.figure.sensitive,
                         cost: level_bonus + table_bonus + zero_bonus + value as f64,
+                        fixed: reported.is_none(),
                     });
                 }
             }

@@ -113,9 +113,13 @@ pub fn suppress(problem: &Problem, forced: &[bool]) -> Vec<bool> {
         .map(|(_, r)| r)
         .collect();
     let mut order: Vec<usize> = (0..problem.cells.len()).filter(|&i| !forced[i]).collect();
+    // Cells everyone knows anyway come first and are always published.
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&problem.cells[a], &problem.cells[b]);
-        cb.cost.total_cmp(&ca.cost).then(a.cmp(&b))
+        cb.fixed
+            .cmp(&ca.fixed)
+            .then(cb.cost.total_cmp(&ca.cost))
+            .then(a.cmp(&b))
     });
     let mut basis = Basis::default();
     for i in order {
@@ -123,7 +127,7 @@ pub fn suppress(problem: &Problem, forced: &[bool]) -> Vec<bool> {
         if r.is_empty() {
             continue; // already implied by what is published: publishing it adds nothing
         }
-        if residuals.iter().any(|p| !p.is_empty() && parallel(p, &r)) {
+        if !problem.cells[i].fixed && residuals.iter().any(|p| !p.is_empty() && parallel(p, &r)) {
             hidden[i] = true;
             continue;
         }

@@ -34,6 +34,10 @@ pub struct Cell {
     pub sensitive: bool,
     /// Lower is suppressed sooner when a complement is needed; totals are expensive.
     pub cost: f64,
+    /// Known to everyone whatever is shown (a cell nobody reports is structurally empty):
+    /// never hidden, never a complement.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 impl Cell {
@@ -102,12 +106,15 @@ fn repair(problem: &Problem, s: &Suppression, result: &Audit, forced: &mut [bool
         let candidate = lines
             .iter()
             .flat_map(|(_, line)| line.iter().copied())
-            .filter(|&ch| !s.suppressed[ch] && !forced[ch])
+            .filter(|&ch| !s.suppressed[ch] && !forced[ch] && !problem.cells[ch].fixed)
             .max_by_key(|&ch| (problem.cells[ch].value, std::cmp::Reverse(ch)));
         if let Some(ch) = candidate {
             forced[ch] = true;
             changed = true;
-        } else if let Some(&(total, _)) = lines.iter().find(|(t, _)| !forced[*t]) {
+        } else if let Some(&(total, _)) = lines
+            .iter()
+            .find(|(t, _)| !forced[*t] && !problem.cells[*t].fixed)
+        {
             forced[total] = true;
             changed = true;
         }

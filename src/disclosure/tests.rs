@@ -20,6 +20,7 @@ fn two_way(values: &[&[i64]], threshold: i64) -> Problem {
         threshold,
         sensitive: true,
         cost,
+        fixed: false,
     };
     for i in 0..r {
         for j in 0..c {
