@@ -157,3 +157,57 @@ fn state_key(s: State) -> &'static str {
         State::Awaiting => "awaiting",
     }
 }
+
+/// The closing summary of `build`: what was read, what was left out, where to look.
+pub fn build_summary(built: &crate::pipeline::Built, timings: bool) -> String {
+    use crate::archive::Placed;
+    let o = &built.outcome;
+    let errors = o.findings().filter(|f| f.severity == Severity::Error).count();
+    let warnings = o.findings().filter(|f| f.severity == Severity::Warning).count();
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", summary_line(&o.ledger)));
+    out.push_str(&format!("指摘: エラー {errors} 件、警告 {warnings} 件（詳細は check/検証結果.xlsx）\n"));
+    let left_out = o.ledger.count(State::Rejected) + o.ledger.count(State::UnknownSubmitter);
+    if left_out > 0 {
+        out.push_str(&format!("差戻し・提出者不明の {left_out} 件は集計に含めていません（check/提出状況一覧.xlsx）。\n"));
+    }
+    out.push_str(&format!("資料 {} 件を作成しました。\n", built.documents));
+    for p in &built.stored.cleaned {
+        out.push_str(&format!("中断したビルドの一時フォルダを削除しました: {}\n", crate::commands::display_path(p)));
+    }
+    let path = crate::commands::display_path(&built.stored.path);
+    match built.stored.placed {
+        Placed::New => out.push_str("新しいアーカイブを作成しました。\n"),
+        Placed::Reproduced => out.push_str("同じ日付・見出しのアーカイブと1バイトも違わない結果になりました（既存のものをそのまま残しています）。\n"),
+        Placed::Revision(n) => out.push_str(&format!("同じ日付・見出しのアーカイブと内容が違うため、第{n}版として保存しました。\n")),
+    }
+    if timings {
+        out.push_str("\n所要時間:\n");
+        for (what, secs) in &built.timings {
+            out.push_str(&format!("  {what}: {:.0} ms\n", secs * 1000.0));
+        }
+    }
+    out.push_str(&format!("\n開くフォルダ: {path}\n"));
+    out
+}
+
+/// What `verify` prints.
+pub fn verify_text(dir: &std::path::Path, v: &crate::archive::Verification) -> String {
+    let mut out = String::new();
+    let name = crate::commands::display_path(dir);
+    if v.ok() {
+        out.push_str(&format!("検証OK: {name}（{} ファイルが目録のハッシュと一致）\n", v.checked));
+        return out;
+    }
+    out.push_str(&format!("検証NG: {name}\n"));
+    for f in &v.altered {
+        out.push_str(&format!("  変更されています: {f}\n"));
+    }
+    for f in &v.missing {
+        out.push_str(&format!("  ありません: {f}\n"));
+    }
+    for f in &v.unexpected {
+        out.push_str(&format!("  目録にないファイル: {f}\n"));
+    }
+    out
+}

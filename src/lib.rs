@@ -5,6 +5,7 @@
 //! sample generator and the reader all follow. The council itself is data (`council`).
 
 pub mod aggregate;
+pub mod archive;
 pub mod check;
 pub mod commands;
 pub mod console;
@@ -17,6 +18,7 @@ pub mod fonts;
 pub mod forms;
 pub mod ingest;
 pub mod ledger;
+pub mod pipeline;
 pub mod render;
 pub mod sample;
 pub mod spec;

@@ -82,6 +82,32 @@ enum Command {
         #[arg(long, default_value_t = true)]
         json: bool,
     },
+    /// 検証・集計・資料作成を一度に行い、日付つきの公式記録（アーカイブ）にまとめる
+    Build {
+        /// 会議資料を作る会議の回（協議会定義の meetings.number）
+        #[arg(long)]
+        meeting: Option<u32>,
+        /// 版: internal（構成員限り）、public（公表用）、both（両方）
+        #[arg(long, value_enum, default_value_t = EditionArg::Both)]
+        edition: EditionArg,
+        /// アーカイブ名の見出し（省略時は「令和8年度第2回協議会」など）
+        #[arg(long)]
+        label: Option<String>,
+        /// 報告する実績の期間ID
+        #[arg(long)]
+        period: Option<String>,
+        /// 前年度の集計（aggregate.json またはそれを含むアーカイブのフォルダ）
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// 段階ごとの所要時間を表示する
+        #[arg(long)]
+        timings: bool,
+    },
+    /// アーカイブのすべてのファイルを目録のハッシュと照合する
+    Verify {
+        /// アーカイブのフォルダ
+        archive: PathBuf,
+    },
     /// 事業実施計画・KPI進捗状況報告・会議資料を PDF と Excel で作る
     Render {
         /// 報告する実績の期間ID（省略時は受理済みの最新の期間）
@@ -217,6 +243,28 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
                 _ => agg,
             };
             println!("{}", agg.to_json());
+        }
+        Command::Build { meeting, edition, label, period, previous, timings } => {
+            let options = kyogikai::pipeline::Options {
+                meeting,
+                editions: edition.editions(),
+                label,
+                period,
+                previous,
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            let built = kyogikai::pipeline::build(&run, &options)?;
+            print!("{}", kyogikai::console::build_summary(&built, timings));
+            if built.outcome.needs_action() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Verify { archive } => {
+            let v = kyogikai::archive::verify(&archive)?;
+            print!("{}", kyogikai::console::verify_text(&archive, &v));
+            if !v.ok() {
+                return Ok(ExitCode::from(1));
+            }
         }
         Command::Render {
             period,

@@ -23,7 +23,7 @@ use crate::ledger::{self, Ledger, State};
 use crate::spec::form_spec;
 use crate::validate::{self, Checked, Context};
 
-pub use report::{LEDGER_FILE, RESULTS_FILE, sorted_entries, write_outputs};
+pub use report::{LEDGER_FILE, RESULTS_FILE, outputs, sorted_entries, write_outputs};
 
 /// How a check run reads files.
 #[derive(Debug, Clone)]

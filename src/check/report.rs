@@ -32,16 +32,24 @@ pub fn write_outputs(
         std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let mut written = Vec::new();
-    let path = dir.join(RESULTS_FILE);
-    write_file(&path, &results_workbook(council, outcome)?)?;
-    written.push(path);
-    let path = dir.join(LEDGER_FILE);
-    write_file(&path, &ledger_workbook(council, outcome)?)?;
-    written.push(path);
-    for entry in &outcome.ledger.entries {
-        written.extend(feedback_and_mail(council, outcome, entry, dir, templates)?);
+    for (name, bytes) in outputs(council, outcome, templates)? {
+        let path = dir.join(name);
+        write_file(&path, &bytes)?;
+        written.push(path);
     }
     Ok(written)
+}
+
+/// Every output of a check run as (relative path, bytes), for writing or archiving.
+pub fn outputs(council: &Council, outcome: &Outcome, templates: &Templates) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = vec![
+        (RESULTS_FILE.to_string(), results_workbook(council, outcome)?),
+        (LEDGER_FILE.to_string(), ledger_workbook(council, outcome)?),
+    ];
+    for entry in &outcome.ledger.entries {
+        out.extend(feedback_and_mail(council, outcome, entry, templates)?);
+    }
+    Ok(out)
 }
 
 fn cover(council: &Council, outcome: &Outcome, what: &str) -> Vec<(String, String)> {
@@ -263,9 +271,8 @@ fn feedback_and_mail(
     council: &Council,
     outcome: &Outcome,
     entry: &Entry,
-    dir: &Path,
     templates: &Templates,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut written = Vec::new();
     let (Some(submitter_id), Some(period_id)) = (&entry.submitter, &entry.period) else {
         return Ok(written);
@@ -341,9 +348,7 @@ fn feedback_and_mail(
             Some(&c.typed),
             Some(&feedback),
         )?;
-        let path = dir.join("feedback").join(&name);
-        write_file(&path, &bytes)?;
-        written.push(path);
+        written.push((format!("feedback/{name}"), bytes));
         feedback_file = Some(name);
     }
     let contact = checked
@@ -371,9 +376,7 @@ fn feedback_and_mail(
         feedback_file,
     };
     let text = templates.render(template, &context)?;
-    let path = dir.join("mail").join(format!("{stem}.txt"));
-    write_file(&path, text.as_bytes())?;
-    written.push(path);
+    written.push((format!("mail/{stem}.txt"), text.into_bytes()));
     Ok(written)
 }
 
