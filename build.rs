@@ -19,6 +19,15 @@ fn main() {
             println!("cargo:rerun-if-changed={}", dir.display());
         }
     }
+    // Python's bagit package, an independent BagIt validator for the archive tests.
+    println!("cargo::rustc-check-cfg=cfg(has_bagit)");
+    let bagit = std::process::Command::new("python3")
+        .args(["-c", "import bagit"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if bagit {
+        println!("cargo:rustc-cfg=has_bagit");
+    }
     for (tool, cfg) in TOOLS {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
         let found = std::env::split_paths(&path).any(|dir| Path::new(&dir).join(tool).is_file());

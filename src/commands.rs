@@ -58,7 +58,19 @@ pub fn resolve_as_of(
 pub fn forms(run: &Run, period: Option<&str>, submitters: &[String]) -> Result<Vec<PathBuf>> {
     let council = run.council()?;
     let period = council.period_or_default(period)?;
-    forms::write_forms(&council, period, submitters, run.as_of, &run.out)
+    let mut files = forms::write_forms(&council, period, submitters, run.as_of, &run.out)?;
+    // The mail text to send with them, beside them.
+    let text = crate::pipeline::request_mail(&council, period, &Templates::new(&run.templates))?;
+    if let Some(dir) = files
+        .first()
+        .and_then(|f| f.parent())
+        .map(Path::to_path_buf)
+    {
+        let path = dir.join("依頼文.txt");
+        crate::error::write_file(&path, text.as_bytes())?;
+        files.push(path);
+    }
+    Ok(files)
 }
 
 /// What `sample` wrote: the council the submissions belong to and the files.

@@ -162,18 +162,29 @@ fn state_key(s: State) -> &'static str {
 pub fn build_summary(built: &crate::pipeline::Built, timings: bool) -> String {
     use crate::archive::Placed;
     let o = &built.outcome;
-    let errors = o.findings().filter(|f| f.severity == Severity::Error).count();
-    let warnings = o.findings().filter(|f| f.severity == Severity::Warning).count();
+    let errors = o
+        .findings()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = o
+        .findings()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
     let mut out = String::new();
     out.push_str(&format!("{}\n", summary_line(&o.ledger)));
-    out.push_str(&format!("指摘: エラー {errors} 件、警告 {warnings} 件（詳細は check/検証結果.xlsx）\n"));
+    out.push_str(&format!(
+        "指摘: エラー {errors} 件、警告 {warnings} 件（詳細は check/検証結果.xlsx）\n"
+    ));
     let left_out = o.ledger.count(State::Rejected) + o.ledger.count(State::UnknownSubmitter);
     if left_out > 0 {
         out.push_str(&format!("差戻し・提出者不明の {left_out} 件は集計に含めていません（check/提出状況一覧.xlsx）。\n"));
     }
     out.push_str(&format!("資料 {} 件を作成しました。\n", built.documents));
     for p in &built.stored.cleaned {
-        out.push_str(&format!("中断したビルドの一時フォルダを削除しました: {}\n", crate::commands::display_path(p)));
+        out.push_str(&format!(
+            "中断したビルドの一時フォルダを削除しました: {}\n",
+            crate::commands::display_path(p)
+        ));
     }
     let path = crate::commands::display_path(&built.stored.path);
     match built.stored.placed {
@@ -196,7 +207,10 @@ pub fn verify_text(dir: &std::path::Path, v: &crate::archive::Verification) -> S
     let mut out = String::new();
     let name = crate::commands::display_path(dir);
     if v.ok() {
-        out.push_str(&format!("検証OK: {name}（{} ファイルが目録のハッシュと一致）\n", v.checked));
+        out.push_str(&format!(
+            "検証OK: {name}（{} ファイルが目録のハッシュと一致）\n",
+            v.checked
+        ));
         return out;
     }
     out.push_str(&format!("検証NG: {name}\n"));

@@ -189,7 +189,11 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
                 .and_then(|f| f.parent())
                 .map(display_path)
                 .unwrap_or_default();
-            println!("標準様式を {} 件作成しました: {dir}", files.len());
+            let workbooks = files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "xlsx"))
+                .count();
+            println!("標準様式を {workbooks} 件作成しました（送付用の依頼文: 依頼文.txt）: {dir}");
         }
         Command::Sample {
             period,
@@ -244,7 +248,14 @@ fn run(cli: Cli) -> kyogikai::Result<ExitCode> {
             };
             println!("{}", agg.to_json());
         }
-        Command::Build { meeting, edition, label, period, previous, timings } => {
+        Command::Build {
+            meeting,
+            edition,
+            label,
+            period,
+            previous,
+            timings,
+        } => {
             let options = kyogikai::pipeline::Options {
                 meeting,
                 editions: edition.editions(),

@@ -53,8 +53,14 @@ fn stage(bar: &ProgressBar, what: &str) -> Instant {
 }
 
 pub fn build(run: &Run, options: &Options) -> Result<Built> {
-    let bar = if options.progress { ProgressBar::new(6) } else { ProgressBar::hidden() };
-    bar.set_style(ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}").expect("valid template"));
+    let bar = if options.progress {
+        ProgressBar::new(6)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}").expect("valid template"),
+    );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let mut timings = Vec::new();
     let templates = Templates::new(&run.templates);
@@ -68,28 +74,57 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
                 .meetings
                 .iter()
                 .find(|m| m.number == n)
-                .ok_or_else(|| Error::Usage(format!("第{n}回の会議は協議会定義（meetings）にありません")))?,
+                .ok_or_else(|| {
+                    Error::Usage(format!("第{n}回の会議は協議会定義（meetings）にありません"))
+                })?,
         ),
         None => None,
     };
     timings.push(("協議会定義".to_string(), t.elapsed().as_secs_f64()));
 
     let t = stage(&bar, "提出ファイルを読み込み・検証中");
-    let check_options = check::Options { reader_exe: run.exe.clone(), ..Default::default() };
+    let check_options = check::Options {
+        reader_exe: run.exe.clone(),
+        ..Default::default()
+    };
     let outcome = check::check(&council, run.as_of, &check_options)?;
     timings.push(("読込・検証".to_string(), t.elapsed().as_secs_f64()));
     let check_files = check::outputs(&council, &outcome, &templates)?;
 
     let t = stage(&bar, "集計中");
-    let previous = options.previous.as_deref().map(aggregate::load_previous).transpose()?;
-    let period = options.period.clone().or_else(|| meeting.filter(|m| council.period(&m.period).is_some_and(|p| p.kind == crate::council::PeriodKind::Progress)).map(|m| m.period.clone()));
+    let previous = options
+        .previous
+        .as_deref()
+        .map(aggregate::load_previous)
+        .transpose()?;
+    let period = options.period.clone().or_else(|| {
+        meeting
+            .filter(|m| {
+                council
+                    .period(&m.period)
+                    .is_some_and(|p| p.kind == crate::council::PeriodKind::Progress)
+            })
+            .map(|m| m.period.clone())
+    });
     let agg = aggregate::aggregate(&council, &outcome, period.as_deref(), previous.as_ref())?;
     timings.push(("集計".to_string(), t.elapsed().as_secs_f64()));
 
     let t = stage(&bar, "資料を作成中（PDF・Excel）");
     let mut render_timings = render::Timings::default();
-    let (rendered, audits) = render::render(&council, &agg, &options.editions, meeting, &run.templates, &mut render_timings)?;
-    timings.extend(render_timings.entries.iter().map(|(k, v)| (format!("作成 {k}"), *v)));
+    let (rendered, audits) = render::render(
+        &council,
+        &agg,
+        &options.editions,
+        meeting,
+        &run.templates,
+        &mut render_timings,
+    )?;
+    timings.extend(
+        render_timings
+            .entries
+            .iter()
+            .map(|(k, v)| (format!("作成 {k}"), *v)),
+    );
     timings.push(("作成（計）".to_string(), t.elapsed().as_secs_f64()));
 
     let t = stage(&bar, "アーカイブを作成中");
@@ -107,7 +142,12 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
     }
     payload.insert("aggregate.json".into(), agg.to_json().into_bytes());
     if !audits.is_empty() {
-        payload.insert("internal/秘匿検査.json".into(), serde_json::to_string_pretty(&audits).expect("plain").into_bytes());
+        payload.insert(
+            "internal/秘匿検査.json".into(),
+            serde_json::to_string_pretty(&audits)
+                .expect("plain")
+                .into_bytes(),
+        );
     }
     for (name, text) in mail_texts(&council, meeting, &templates)? {
         payload.insert(format!("mail/{name}"), text.into_bytes());
@@ -116,20 +156,42 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
     for f in &inputs {
         payload.insert(f.0.clone(), f.1.clone());
     }
-    let manifest = manifest(run, &council, &outcome, &inputs, &payload, &label, &options.editions);
+    let manifest = manifest(
+        run,
+        &council,
+        &outcome,
+        &inputs,
+        &payload,
+        &label,
+        &options.editions,
+    );
     payload.insert("manifest.json".into(), manifest.into_bytes());
     let index = index_html(&council, run, &label, &payload, &templates)?;
     payload.insert("index.html".into(), index.into_bytes());
     let info = bag_info(&council, run, &label, meeting, &options.editions);
     let root = run.out.join("archive");
-    let stored = archive::store(&root, &archive::folder_name(run.as_of, &label), &payload, &info)?;
+    let stored = archive::store(
+        &root,
+        &archive::folder_name(run.as_of, &label),
+        &payload,
+        &info,
+    )?;
     timings.push(("アーカイブ".to_string(), t.elapsed().as_secs_f64()));
     bar.finish_and_clear();
-    Ok(Built { council, outcome, stored, timings, documents })
+    Ok(Built {
+        council,
+        outcome,
+        stored,
+        timings,
+        documents,
+    })
 }
 
 /// Inputs as archived: the council definition and every submitted file, under `inputs/`.
-fn input_files(council: &Council, outcome: &Outcome) -> Result<Vec<(String, Vec<u8>, Option<String>)>> {
+fn input_files(
+    council: &Council,
+    outcome: &Outcome,
+) -> Result<Vec<(String, Vec<u8>, Option<String>)>> {
     let mut out = Vec::new();
     let mut add = |rel: String, path: &std::path::Path, state: Option<String>| -> Result<()> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -138,14 +200,22 @@ fn input_files(council: &Council, outcome: &Outcome) -> Result<Vec<(String, Vec<
     };
     let council_file = council.dir.join("council.toml");
     add("council.toml".into(), &council_file, None)?;
-    add(council.def.council.municipalities_file.clone(), &council.path(&council.def.council.municipalities_file), None)?;
+    add(
+        council.def.council.municipalities_file.clone(),
+        &council.path(&council.def.council.municipalities_file),
+        None,
+    )?;
     if let Some(g) = &council.def.council.guideline_file {
         add(g.clone(), &council.path(g), None)?;
     }
     for e in &outcome.ledger.entries {
         let Some(i) = e.file_index else { continue };
         let file = &outcome.files[i];
-        let rel = file.path.strip_prefix(&council.dir).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| format!("submitted/{}", file.name));
+        let rel = file
+            .path
+            .strip_prefix(&council.dir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| format!("submitted/{}", file.name));
         // Files too large to read are listed in the manifest but not copied.
         if file.size <= crate::ingest::Limits::default().max_file_bytes {
             add(rel, &file.path, Some(e.state.label().to_string()))?;
@@ -163,10 +233,25 @@ fn manifest(
     label: &str,
     editions: &[Edition],
 ) -> String {
-    let file = |path: &str, bytes: &[u8], state: Option<String>| ManifestFile { path: path.to_string(), sha256: archive::bag::sha256(bytes), size: bytes.len(), state };
-    let inputs_list: Vec<ManifestFile> = inputs.iter().map(|(p, b, s)| file(p, b, s.clone())).collect();
-    let outputs: Vec<ManifestFile> = payload.iter().filter(|(p, _)| !p.starts_with("inputs/")).map(|(p, b)| file(p, b, None)).collect();
-    let counts: BTreeMap<&str, usize> = State::ALL.iter().map(|s| (s.label(), outcome.ledger.count(*s))).collect();
+    let file = |path: &str, bytes: &[u8], state: Option<String>| ManifestFile {
+        path: path.to_string(),
+        sha256: archive::bag::sha256(bytes),
+        size: bytes.len(),
+        state,
+    };
+    let inputs_list: Vec<ManifestFile> = inputs
+        .iter()
+        .map(|(p, b, s)| file(p, b, s.clone()))
+        .collect();
+    let outputs: Vec<ManifestFile> = payload
+        .iter()
+        .filter(|(p, _)| !p.starts_with("inputs/"))
+        .map(|(p, b)| file(p, b, None))
+        .collect();
+    let counts: BTreeMap<&str, usize> = State::ALL
+        .iter()
+        .map(|s| (s.label(), outcome.ledger.count(*s)))
+        .collect();
     let value = json!({
         "tool": "kyogikai",
         "version": env!("CARGO_PKG_VERSION"),
@@ -183,44 +268,97 @@ fn manifest(
     serde_json::to_string_pretty(&value).expect("plain data")
 }
 
-fn bag_info(council: &Council, run: &Run, label: &str, meeting: Option<&crate::council::Meeting>, editions: &[Edition]) -> Vec<(String, String)> {
+fn bag_info(
+    council: &Council,
+    run: &Run,
+    label: &str,
+    meeting: Option<&crate::council::Meeting>,
+    editions: &[Edition],
+) -> Vec<(String, String)> {
     let editions: Vec<&str> = editions.iter().map(|e| e.label()).collect();
     let mut info = vec![
-        ("Source-Organization".to_string(), format!("{} 事務局", council.def.council.name)),
+        (
+            "Source-Organization".to_string(),
+            format!("{} 事務局", council.def.council.name),
+        ),
         ("Bagging-Date".to_string(), run.as_of.to_string()),
-        ("External-Identifier".to_string(), archive::folder_name(run.as_of, label)),
-        ("External-Description".to_string(), format!("{} {}（基準日 {}）", council.def.council.name, label, wareki(run.as_of))),
+        (
+            "External-Identifier".to_string(),
+            archive::folder_name(run.as_of, label),
+        ),
+        (
+            "External-Description".to_string(),
+            format!(
+                "{} {}（基準日 {}）",
+                council.def.council.name,
+                label,
+                wareki(run.as_of)
+            ),
+        ),
         ("Council".to_string(), council.def.council.name.clone()),
-        ("Fiscal-Year".to_string(), format!("{}（{}年度）", nendo(council.fiscal_year()), council.fiscal_year())),
+        (
+            "Fiscal-Year".to_string(),
+            format!(
+                "{}（{}年度）",
+                nendo(council.fiscal_year()),
+                council.fiscal_year()
+            ),
+        ),
         ("As-Of".to_string(), run.as_of.to_string()),
-        ("Tool-Version".to_string(), format!("kyogikai {}", env!("CARGO_PKG_VERSION"))),
+        (
+            "Tool-Version".to_string(),
+            format!("kyogikai {}", env!("CARGO_PKG_VERSION")),
+        ),
         ("Editions".to_string(), editions.join(", ")),
     ];
     if let Some(m) = meeting {
-        info.push(("Meeting".to_string(), format!("第{}回 {}", m.number, wareki_with_seireki(m.date))));
+        info.push((
+            "Meeting".to_string(),
+            format!("第{}回 {}", m.number, wareki_with_seireki(m.date)),
+        ));
     }
     info
 }
 
-/// The mail texts that go with the forms of each period and with the meeting packet.
-fn mail_texts(council: &Council, meeting: Option<&crate::council::Meeting>, templates: &Templates) -> Result<Vec<(String, String)>> {
-    let base = json!({
+fn mail_base(council: &Council) -> serde_json::Value {
+    json!({
         "council": council.def.council,
         "secretariat": {
             "department": council.def.secretariat.contact_department,
             "phone": council.def.secretariat.contact_phone,
             "email": council.def.secretariat.contact_email,
         },
+    })
+}
+
+/// The request that accompanies the standard workbooks of a period.
+pub fn request_mail(
+    council: &Council,
+    p: &crate::council::Period,
+    templates: &Templates,
+) -> Result<String> {
+    let mut ctx = mail_base(council);
+    ctx["period"] = json!({
+        "name": p.name,
+        "range": format!("{}〜{}", wareki(p.start), wareki(p.end)),
+        "deadline": wareki(p.deadline),
     });
+    templates.render("mail/request.j2", &ctx)
+}
+
+/// The mail texts that go with the forms of each period and with the meeting packet.
+fn mail_texts(
+    council: &Council,
+    meeting: Option<&crate::council::Meeting>,
+    templates: &Templates,
+) -> Result<Vec<(String, String)>> {
+    let base = mail_base(council);
     let mut out = Vec::new();
     for p in &council.def.periods {
-        let mut ctx = base.clone();
-        ctx["period"] = json!({
-            "name": p.name,
-            "range": format!("{}〜{}", wareki(p.start), wareki(p.end)),
-            "deadline": wareki(p.deadline),
-        });
-        out.push((format!("様式送付_{}.txt", p.name), templates.render("mail/request.j2", &ctx)?));
+        out.push((
+            format!("様式送付_{}.txt", p.name),
+            request_mail(council, p, templates)?,
+        ));
     }
     if let Some(m) = meeting {
         let mut ctx = base;
@@ -230,13 +368,27 @@ fn mail_texts(council: &Council, meeting: Option<&crate::council::Meeting>, temp
             "time": m.time,
             "venue": m.venue,
         });
-        ctx["papers"] = json!(render::papers(m).iter().map(|(_, n, t)| json!({"number": n, "title": t})).collect::<Vec<_>>());
-        out.push(("会議資料送付.txt".to_string(), templates.render("mail/packet.j2", &ctx)?));
+        ctx["papers"] = json!(
+            render::papers(m)
+                .iter()
+                .map(|(_, n, t)| json!({"number": n, "title": t}))
+                .collect::<Vec<_>>()
+        );
+        out.push((
+            "会議資料送付.txt".to_string(),
+            templates.render("mail/packet.j2", &ctx)?,
+        ));
     }
     Ok(out)
 }
 
-fn index_html(council: &Council, run: &Run, label: &str, payload: &BTreeMap<String, Vec<u8>>, templates: &Templates) -> Result<String> {
+fn index_html(
+    council: &Council,
+    run: &Run,
+    label: &str,
+    payload: &BTreeMap<String, Vec<u8>>,
+    templates: &Templates,
+) -> Result<String> {
     let groups_def: [(&str, &str); 6] = [
         ("internal/", "構成員限り（会議資料・報告書）"),
         ("public/", "公表用（秘匿処理済み）"),

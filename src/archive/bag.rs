@@ -17,22 +17,33 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 /// Paths in manifests: relative, `/`-separated, with CR, LF and % encoded (RFC 8493 §2.1.3).
 pub fn encode_path(path: &str) -> String {
-    path.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    path.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 pub fn decode_path(path: &str) -> String {
-    path.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    path.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%")
 }
 
 /// Writes a complete bag into `dir` from payload files (path under `data/` → bytes) and
 /// bag-info entries. Returns the payload manifest (path → hash).
-pub fn write_bag(dir: &Path, payload: &BTreeMap<String, Vec<u8>>, info: &[(String, String)]) -> Result<BTreeMap<String, String>> {
+pub fn write_bag(
+    dir: &Path,
+    payload: &BTreeMap<String, Vec<u8>>,
+    info: &[(String, String)],
+) -> Result<BTreeMap<String, String>> {
     let mut manifest = BTreeMap::new();
     for (path, bytes) in payload {
         write_file(&dir.join("data").join(path), bytes)?;
         manifest.insert(format!("data/{path}"), sha256(bytes));
     }
-    let manifest_text: String = manifest.iter().map(|(p, h)| format!("{h}  {}\n", encode_path(p))).collect();
+    let manifest_text: String = manifest
+        .iter()
+        .map(|(p, h)| format!("{h}  {}\n", encode_path(p)))
+        .collect();
     let size: usize = payload.values().map(Vec::len).sum();
     let mut info_text = String::new();
     for (k, v) in info {
@@ -75,7 +86,10 @@ fn read_manifest(dir: &Path, name: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let Some((hash, file)) = line.split_once(char::is_whitespace) else {
-            return Err(Error::Other(format!("{}: 読めない行があります: {line}", path.display())));
+            return Err(Error::Other(format!(
+                "{}: 読めない行があります: {line}",
+                path.display()
+            )));
         };
         out.insert(decode_path(file.trim_start()), hash.to_lowercase());
     }
@@ -89,7 +103,11 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
         if entry.file_type().map_err(|e| Error::io(&path, e))?.is_dir() {
             walk(&path, base, out)?;
         } else {
-            let rel = path.strip_prefix(base).expect("inside").to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push(rel);
         }
     }
@@ -99,7 +117,10 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
 /// Re-hashes every file of a bag against its manifests.
 pub fn verify(dir: &Path) -> Result<Verification> {
     if !dir.join("bagit.txt").is_file() {
-        return Err(Error::Usage(format!("{}: BagIt のアーカイブではありません（bagit.txt がありません）", dir.display())));
+        return Err(Error::Usage(format!(
+            "{}: BagIt のアーカイブではありません（bagit.txt がありません）",
+            dir.display()
+        )));
     }
     let mut expected = read_manifest(dir, "manifest-sha256.txt")?;
     expected.extend(read_manifest(dir, "tagmanifest-sha256.txt")?);

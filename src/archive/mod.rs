@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub use bag::{verify, Verification};
+pub use bag::{Verification, verify};
 
 const LOCK: &str = ".lock";
 const TEMP_PREFIX: &str = ".tmp-";
@@ -55,7 +55,9 @@ impl Lock {
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid: Option<u32> = std::fs::read_to_string(&path).ok().and_then(|s| s.trim().parse().ok());
+                    let pid: Option<u32> = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok());
                     if pid.is_some_and(alive) {
                         return Err(Error::Other(format!(
                             "別のビルド（プロセス {}）がアーカイブを書いています。終わってからやり直してください（{}）",
@@ -69,7 +71,10 @@ impl Lock {
                 Err(e) => return Err(Error::io(&path, e)),
             }
         }
-        Err(Error::Other(format!("アーカイブのロックを取れません: {}", path.display())))
+        Err(Error::Other(format!(
+            "アーカイブのロックを取れません: {}",
+            path.display()
+        )))
     }
 }
 
@@ -87,10 +92,14 @@ fn alive(pid: u32) -> bool {
 /// Removes temporary folders whose build is no longer running.
 fn clean_stale(root: &Path) -> Vec<PathBuf> {
     let mut cleaned = Vec::new();
-    let Ok(entries) = std::fs::read_dir(root) else { return cleaned };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return cleaned;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
         let pid: Option<u32> = rest.split('-').next().and_then(|p| p.parse().ok());
         if !pid.is_some_and(alive) && std::fs::remove_dir_all(entry.path()).is_ok() {
             cleaned.push(entry.path());
@@ -106,7 +115,12 @@ pub fn folder_name(date: chrono::NaiveDate, label: &str) -> String {
 }
 
 /// Stores the payload as a bag under `root/<name>` (or a revision of it).
-pub fn store(root: &Path, name: &str, payload: &BTreeMap<String, Vec<u8>>, info: &[(String, String)]) -> Result<Stored> {
+pub fn store(
+    root: &Path,
+    name: &str,
+    payload: &BTreeMap<String, Vec<u8>>,
+    info: &[(String, String)],
+) -> Result<Stored> {
     let _lock = Lock::take(root)?;
     let cleaned = clean_stale(root);
     let temp = root.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
@@ -117,16 +131,32 @@ pub fn store(root: &Path, name: &str, payload: &BTreeMap<String, Vec<u8>>, info:
     // The same content as an existing revision of this date and label: keep that one.
     let mut revision = 1;
     loop {
-        let candidate = if revision == 1 { root.join(name) } else { root.join(format!("{name}_r{revision}")) };
+        let candidate = if revision == 1 {
+            root.join(name)
+        } else {
+            root.join(format!("{name}_r{revision}"))
+        };
         if !candidate.exists() {
             std::fs::rename(&temp, &candidate).map_err(|e| Error::io(&candidate, e))?;
             sync_dir(root);
-            let placed = if revision == 1 { Placed::New } else { Placed::Revision(revision) };
-            return Ok(Stored { path: candidate, placed, cleaned });
+            let placed = if revision == 1 {
+                Placed::New
+            } else {
+                Placed::Revision(revision)
+            };
+            return Ok(Stored {
+                path: candidate,
+                placed,
+                cleaned,
+            });
         }
         if same_tree(&temp, &candidate)? {
             std::fs::remove_dir_all(&temp).map_err(|e| Error::io(&temp, e))?;
-            return Ok(Stored { path: candidate, placed: Placed::Reproduced, cleaned });
+            return Ok(Stored {
+                path: candidate,
+                placed: Placed::Reproduced,
+                cleaned,
+            });
         }
         revision += 1;
     }
@@ -168,7 +198,12 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
         if path.is_dir() {
             collect(&path, base, out)?;
         } else {
-            out.push(path.strip_prefix(base).expect("inside").to_string_lossy().into_owned());
+            out.push(
+                path.strip_prefix(base)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
     }
     Ok(())

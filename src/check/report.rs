@@ -41,9 +41,16 @@ pub fn write_outputs(
 }
 
 /// Every output of a check run as (relative path, bytes), for writing or archiving.
-pub fn outputs(council: &Council, outcome: &Outcome, templates: &Templates) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn outputs(
+    council: &Council,
+    outcome: &Outcome,
+    templates: &Templates,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = vec![
-        (RESULTS_FILE.to_string(), results_workbook(council, outcome)?),
+        (
+            RESULTS_FILE.to_string(),
+            results_workbook(council, outcome)?,
+        ),
         (LEDGER_FILE.to_string(), ledger_workbook(council, outcome)?),
     ];
     for entry in &outcome.ledger.entries {
