@@ -80,10 +80,12 @@ pub fn zip_text(path: &Path, member: &str) -> String {
     text
 }
 
+/// The workbooks in a folder (the mail text written beside the forms is left out).
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e != "txt"))
         .collect();
     out.sort();
     out
