@@ -175,19 +175,7 @@ pub fn render(
     previous: Option<&Path>,
 ) -> Result<RenderRun> {
     let (council, agg, _) = aggregate(run, period, previous)?;
-    let meeting = match meeting {
-        Some(n) => Some(
-            council
-                .def
-                .meetings
-                .iter()
-                .find(|m| m.number == n)
-                .ok_or_else(|| {
-                    Error::Usage(format!("第{n}回の会議は協議会定義（meetings）にありません"))
-                })?,
-        ),
-        None => None,
-    };
+    let meeting = meeting.map(|n| council.meeting(n)).transpose()?;
     let mut timings = crate::render::Timings::default();
     let (outputs, audits) = crate::render::render(
         &council,

@@ -67,19 +67,7 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
 
     let t = stage(&bar, "協議会定義を読み込み中");
     let council = run.council()?;
-    let meeting = match options.meeting {
-        Some(n) => Some(
-            council
-                .def
-                .meetings
-                .iter()
-                .find(|m| m.number == n)
-                .ok_or_else(|| {
-                    Error::Usage(format!("第{n}回の会議は協議会定義（meetings）にありません"))
-                })?,
-        ),
-        None => None,
-    };
+    let meeting = options.meeting.map(|n| council.meeting(n)).transpose()?;
     timings.push(("協議会定義".to_string(), t.elapsed().as_secs_f64()));
 
     let t = stage(&bar, "提出ファイルを読み込み・検証中");

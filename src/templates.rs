@@ -21,9 +21,18 @@ const EMBEDDED: &[(&str, &str)] = &[
         "mail/reminder.j2",
         include_str!("../templates/mail/reminder.j2"),
     ),
-    ("mail/request.j2", include_str!("../templates/mail/request.j2")),
-    ("mail/packet.j2", include_str!("../templates/mail/packet.j2")),
-    ("archive/index.html.j2", include_str!("../templates/archive/index.html.j2")),
+    (
+        "mail/request.j2",
+        include_str!("../templates/mail/request.j2"),
+    ),
+    (
+        "mail/packet.j2",
+        include_str!("../templates/mail/packet.j2"),
+    ),
+    (
+        "archive/index.html.j2",
+        include_str!("../templates/archive/index.html.j2"),
+    ),
 ];
 
 pub struct Templates {

@@ -56,6 +56,18 @@ pub struct CategoryRef {
     pub name: String,
 }
 
+impl CategoryRef {
+    /// 「① 不安定な就労状態にある方」.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.mark, self.name)
+    }
+}
+
+/// The label of an optional category, empty when there is none.
+pub fn category_label(c: &Option<CategoryRef>) -> String {
+    c.as_ref().map(CategoryRef::label).unwrap_or_default()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PeriodRef {
     pub id: String,

@@ -164,6 +164,19 @@ impl Council {
         }
     }
 
+    /// The meeting of that number, or a usage error naming it.
+    pub fn meeting(&self, number: u32) -> Result<&Meeting> {
+        self.def
+            .meetings
+            .iter()
+            .find(|m| m.number == number)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "第{number}回の会議は協議会定義（meetings）にありません"
+                ))
+            })
+    }
+
     pub fn submitter(&self, id: &str) -> Option<&Submitter> {
         self.submitters.iter().find(|s| s.id == id)
     }

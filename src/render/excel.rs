@@ -129,11 +129,7 @@ fn kpi_targets(agg: &Aggregate) -> Table {
         t.rows.push(vec![
             k.id.as_str().into(),
             k.name.as_str().into(),
-            k.category
-                .as_ref()
-                .map(|c| format!("{} {}", c.mark, c.name))
-                .unwrap_or_default()
-                .into(),
+            crate::aggregate::category_label(&k.category).into(),
             k.unit.as_str().into(),
             Cell::Int(k.annual_target),
             k.reference_value.as_str().into(),
@@ -176,11 +172,7 @@ fn initiatives_table(name: &str, agg: &Aggregate, period: Option<&str>) -> Table
                 "構成員"
             }
             .into(),
-            i.category
-                .as_ref()
-                .map(|c| format!("{} {}", c.mark, c.name))
-                .unwrap_or_default()
-                .into(),
+            crate::aggregate::category_label(&i.category).into(),
             i.name.as_str().into(),
             i.summary.as_str().into(),
             i.region.as_str().into(),
@@ -230,11 +222,7 @@ fn plan(council: &Council, agg: &Aggregate) -> Result<Vec<u8>> {
         practices.rows.push(vec![
             p.period.as_str().into(),
             p.submitter_name.as_str().into(),
-            p.category
-                .as_ref()
-                .map(|c| format!("{} {}", c.mark, c.name))
-                .unwrap_or_default()
-                .into(),
+            crate::aggregate::category_label(&p.category).into(),
             p.title.as_str().into(),
             p.summary.as_str().into(),
             p.partners.as_str().into(),
@@ -287,11 +275,7 @@ fn progress(council: &Council, agg: &Aggregate) -> Result<Vec<u8>> {
         let mut row: Vec<Cell> = vec![
             k.id.as_str().into(),
             k.name.as_str().into(),
-            k.category
-                .as_ref()
-                .map(|c| format!("{} {}", c.mark, c.name))
-                .unwrap_or_default()
-                .into(),
+            crate::aggregate::category_label(&k.category).into(),
             k.unit.as_str().into(),
             Cell::Int(k.annual_target),
         ];
