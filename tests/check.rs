@@ -517,3 +517,77 @@ fn workbooks_saved_by_libreoffice_are_read_and_accepted() {
         assert_eq!(count(&json, "accepted"), 1, "{}", file.display());
     }
 }
+
+#[test]
+fn feedback_marks_stay_on_their_rows_when_rows_are_left_blank() {
+    let dir = scratch_council();
+    let council = load(dir.path());
+    let path = write_edited(dir.path(), &council, "PF131067", |d| {
+        let mut good = Row::new();
+        good.insert("name".into(), text("相談会"));
+        good.insert("summary".into(), text("毎月開催"));
+        good.insert("category".into(), Value::Code("1".into()));
+        good.insert("region".into(), Value::Code("131067".into()));
+        good.insert("actual".into(), Value::Int(4));
+        let mut bad = good.clone();
+        bad.insert("name".into(), text("講座"));
+        bad.insert("actual".into(), text("たくさん"));
+        // No.1 filled, No.2 left blank, No.3 with a mistake.
+        d.tables
+            .insert("initiatives".into(), vec![good, Row::new(), bad]);
+    });
+    let (_, json) = check_json(
+        dir.path(),
+        &["--as-of", "2026-10-01", path.to_str().unwrap()],
+    );
+    assert_eq!(
+        found(&json, "PF131067_台東区区市町村PF.xlsx"),
+        [("E0202".to_string(), "取組!I6".to_string())]
+    );
+    let feedback = dir
+        .path()
+        .join("outputs/check/2026-10-01/feedback/PF131067_台東区区市町村PF_h1_要修正.xlsx");
+    assert_eq!(
+        noted_cells(&feedback)
+            .get("取組")
+            .cloned()
+            .unwrap_or_default(),
+        ["I6"]
+    );
+    // The member's value is back in row 6, not moved up into the blank row.
+    let sheet = zip_text(&feedback, "xl/worksheets/sheet4.xml");
+    let strings = zip_text(&feedback, "xl/sharedStrings.xml");
+    let index = strings
+        .split("<si>")
+        .skip(1)
+        .position(|s| s.contains(">たくさん<"))
+        .unwrap();
+    assert!(
+        sheet.contains(&format!("<c r=\"I6\""))
+            && sheet
+                .split("<c r=\"I6\"")
+                .nth(1)
+                .unwrap()
+                .split("</c>")
+                .next()
+                .unwrap()
+                .contains(&format!("<v>{index}</v>"))
+    );
+}
+
+#[test]
+fn office_lock_files_in_the_folder_are_skipped_and_listed() {
+    let dir = scratch_with_sample();
+    let folder = dir.path().join("inputs/submissions/2026/h1");
+    std::fs::write(folder.join("~$PF131016_千代田区区市町村PF.xlsx"), b"lock").unwrap();
+    std::fs::write(folder.join(".DS_Store"), b"\0\0\0\x01Bud1").unwrap();
+    let (code, json) = check_json(dir.path(), &["--as-of", "2027-05-31"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["files"], 225);
+    let out = run(dir.path(), &["check", "--as-of", "2027-05-31"]);
+    assert!(
+        stdout(&out).contains("読み込まなかったシステムファイル 2 件"),
+        "{}",
+        stdout(&out)
+    );
+}
