@@ -174,8 +174,23 @@ pub fn render(
     editions: &[crate::aggregate::Edition],
     previous: Option<&Path>,
 ) -> Result<RenderRun> {
-    let (council, agg, _) = aggregate(run, period, previous)?;
+    let council = run.council()?;
     let meeting = meeting.map(|n| council.meeting(n)).transpose()?;
+    // A meeting reviews its own period unless another is asked for.
+    let period = period.map(str::to_string).or_else(|| {
+        meeting
+            .filter(|m| {
+                council
+                    .period(&m.period)
+                    .is_some_and(|p| p.kind == crate::council::PeriodKind::Progress)
+            })
+            .map(|m| m.period.clone())
+    });
+    let (council, agg, _) = aggregate(run, period.as_deref(), previous)?;
+    let meeting = meeting
+        .map(|m| m.number)
+        .map(|n| council.meeting(n))
+        .transpose()?;
     let mut timings = crate::render::Timings::default();
     let (outputs, audits) = crate::render::render(
         &council,

@@ -11,6 +11,7 @@ mod excel;
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::aggregate::{Aggregate, Edition, FigureAudit};
@@ -99,50 +100,34 @@ pub fn render(
         ));
         let dir = edition.dir_name();
         let fy = council.fiscal_year();
-        let mut pdf = |name: &str,
-                       template: &str,
-                       doc: data::Doc,
-                       extra: Option<(&str, serde_json::Value)>|
-         -> Result<()> {
-            let started = Instant::now();
-            let mut value = data::document(council, &agg, &doc, meeting, &guideline);
-            if let Some((k, v)) = extra {
-                value[k] = v;
-            }
-            let ident = format!(
-                "kyogikai/{}/{fy}/{}/{}",
-                council.def.council.prefecture_code, doc.key, dir
-            );
-            let bytes = engine.pdf(template, &value, agg.as_of, &ident)?;
-            timings.entries.push((
-                format!("{} {name}", edition.label()),
-                started.elapsed().as_secs_f64(),
-            ));
-            outputs.push(Output {
-                path: format!("{dir}/{name}"),
-                bytes,
-            });
-            Ok(())
-        };
+        // The documents of this edition, compiled in parallel (typst's cache is shared).
+        struct Job {
+            name: String,
+            template: &'static str,
+            doc: data::Doc,
+            papers: Option<serde_json::Value>,
+        }
         let nendo = crate::dates::nendo(fy);
-        pdf(
-            "事業実施計画.pdf",
-            "plan.typ",
-            data::Doc {
-                key: "plan".into(),
-                title: format!("{nendo} {} 事業実施計画", council.def.council.short_name),
+        let mut jobs = vec![
+            Job {
+                name: "事業実施計画.pdf".into(),
+                template: "plan.typ",
+                doc: data::Doc {
+                    key: "plan".into(),
+                    title: format!("{nendo} {} 事業実施計画", council.def.council.short_name),
+                },
+                papers: None,
             },
-            None,
-        )?;
-        pdf(
-            "KPI進捗状況報告.pdf",
-            "progress.typ",
-            data::Doc {
-                key: "progress".into(),
-                title: format!("{nendo} KPI進捗状況報告（{}）", agg.report_period.name),
+            Job {
+                name: "KPI進捗状況報告.pdf".into(),
+                template: "progress.typ",
+                doc: data::Doc {
+                    key: "progress".into(),
+                    title: format!("{nendo} KPI進捗状況報告（{}）", agg.report_period.name),
+                },
+                papers: None,
             },
-            None,
-        )?;
+        ];
         if let Some(m) = meeting {
             let list = papers(m);
             let papers_json: Vec<serde_json::Value> = list
@@ -153,29 +138,52 @@ pub fn render(
                 "{nendo}第{}回{} 会議資料",
                 m.number, council.def.council.short_name
             );
-            let doc = data::Doc {
-                key: format!("packet{}", m.number),
-                title: title.clone(),
-            };
-            pdf(
-                "会議資料.pdf",
-                "packet.typ",
-                doc,
-                Some(("papers", json!({"list": papers_json, "only": null}))),
-            )?;
+            jobs.push(Job {
+                name: "会議資料.pdf".into(),
+                template: "packet.typ",
+                doc: data::Doc {
+                    key: format!("packet{}", m.number),
+                    title,
+                },
+                papers: Some(json!({"list": papers_json, "only": null})),
+            });
             for (i, (key, number, paper_title)) in list.iter().enumerate() {
-                let doc = data::Doc {
-                    key: format!("packet{}-{key}", m.number),
-                    title: format!("{number} {paper_title}"),
-                };
-                let name = format!("会議資料/{number}_{paper_title}.pdf");
-                pdf(
-                    &name,
-                    "packet.typ",
-                    doc,
-                    Some(("papers", json!({"list": papers_json, "only": i}))),
-                )?;
+                jobs.push(Job {
+                    name: format!("会議資料/{number}_{paper_title}.pdf"),
+                    template: "packet.typ",
+                    doc: data::Doc {
+                        key: format!("packet{}-{key}", m.number),
+                        title: format!("{number} {paper_title}"),
+                    },
+                    papers: Some(json!({"list": papers_json, "only": i})),
+                });
             }
+        }
+        let compiled: Vec<Result<(Vec<u8>, f64)>> = jobs
+            .par_iter()
+            .map(|job| {
+                let started = Instant::now();
+                let mut value = data::document(council, &agg, &job.doc, meeting, &guideline);
+                if let Some(p) = &job.papers {
+                    value["papers"] = p.clone();
+                }
+                let ident = format!(
+                    "kyogikai/{}/{fy}/{}/{}",
+                    council.def.council.prefecture_code, job.doc.key, dir
+                );
+                let bytes = engine.pdf(job.template, &value, agg.as_of, &ident)?;
+                Ok((bytes, started.elapsed().as_secs_f64()))
+            })
+            .collect();
+        for (job, result) in jobs.iter().zip(compiled) {
+            let (bytes, secs) = result?;
+            timings
+                .entries
+                .push((format!("{} {}", edition.label(), job.name), secs));
+            outputs.push(Output {
+                path: format!("{dir}/{}", job.name),
+                bytes,
+            });
         }
         let started = Instant::now();
         for (name, bytes) in excel::workbooks(council, &agg)? {
