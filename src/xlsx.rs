@@ -207,6 +207,7 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
         }
     }
     let last_col = t.columns.len().max(1) as u16 - 1;
+    ws.set_row_height(0, 32)?;
     ws.autofilter(0, 0, t.rows.len() as u32, last_col)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_repeat_rows(0, 0)?;
