@@ -549,14 +549,26 @@ impl Aggregate {
             .map(|p| (p.id.clone(), p.name.clone()))
             .collect();
         let mut audits = Vec::new();
-        for (fi, figure) in self.figures.iter().enumerate() {
-            let def = council
-                .figure(&figure.id)
-                .expect("figures come from the council");
-            let data = self.finest(figure);
-            let grid = tables::Grid::new(council, def, labels.clone(), &data);
-            let problem = grid.problem(figure.threshold);
-            let (suppression, audit) = disclosure::protect(&problem);
+        // Figures are independent table systems: protect and audit them in parallel.
+        let protected: Vec<(disclosure::Problem, disclosure::Suppression, Audit)> = {
+            use rayon::prelude::*;
+            self.figures
+                .par_iter()
+                .map(|figure| {
+                    let def = council
+                        .figure(&figure.id)
+                        .expect("figures come from the council");
+                    let data = self.finest(figure);
+                    let grid = tables::Grid::new(council, def, labels.clone(), &data);
+                    let problem = grid.problem(figure.threshold);
+                    let (suppression, audit) = disclosure::protect(&problem);
+                    (problem, suppression, audit)
+                })
+                .collect()
+        };
+        for (fi, (figure, (problem, suppression, audit))) in
+            self.figures.iter().zip(protected).enumerate()
+        {
             if !audit.passed {
                 let failed = audit.items.iter().find(|i| !i.ok).expect("a failing item");
                 return Err(Error::Other(format!(
