@@ -16,6 +16,30 @@ pub struct Doc {
     pub title: String,
 }
 
+/// Lists longer than this are cut in the PDFs, with a last line saying how many more there
+/// are and that the Excel reports hold them all. A prefecture's council stays far below it;
+/// it keeps typesetting bounded when a run covers many councils' worth of submitters.
+const PDF_MAX_LIST: usize = 300;
+/// Region tables with more municipality rows than this show areas and totals only in the PDFs.
+const PDF_MAX_MUNICIPALITIES: usize = 150;
+
+/// Cuts `items` to [`PDF_MAX_LIST`], adding `more(n)` for the n left out.
+fn capped(mut items: Vec<Value>, more: impl Fn(usize) -> Value) -> Vec<Value> {
+    if items.len() > PDF_MAX_LIST {
+        let rest = items.len() - PDF_MAX_LIST;
+        items.truncate(PDF_MAX_LIST);
+        items.push(more(rest));
+    }
+    items
+}
+
+fn more_text(n: usize) -> String {
+    format!(
+        "ほか {} 件（全件は Excel の資料に収録）",
+        group_digits(n as i64)
+    )
+}
+
 fn num(v: Option<i64>) -> String {
     v.map(group_digits).unwrap_or_else(|| "…".into())
 }
@@ -145,6 +169,21 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
                 })
             })
             .collect();
+        // Cut per period: the plan and each report list their own period's items.
+        let mut by_period: std::collections::BTreeMap<String, Vec<Value>> =
+            std::collections::BTreeMap::new();
+        for it in items {
+            by_period
+                .entry(it["period"].as_str().unwrap_or("").to_string())
+                .or_default()
+                .push(it);
+        }
+        let items: Vec<Value> = by_period
+            .into_iter()
+            .flat_map(|(period, list)| {
+                capped(list, |n| json!({"period": period, "submitter": more_text(n), "municipal": false, "name": "", "summary": "", "region": "", "kpi": "", "budget": "", "target": "", "actual": ""}))
+            })
+            .collect();
         by_category.push(
             json!({ "label": format!("{} {}", c.mark, c.name), "mark": c.mark, "items": items }),
         );
@@ -154,10 +193,12 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
         .iter()
         .map(|f| {
             let table = |t: &crate::aggregate::RegionTable| {
+                let detail = t.rows.iter().filter(|r| r.level == Level::Municipality).count() <= PDF_MAX_MUNICIPALITIES;
+                let label = if detail { t.label.clone() } else { format!("{}（地域計のみ。区市町村別は Excel に収録）", t.label) };
                 json!({
                     "period": t.period,
-                    "label": t.label,
-                    "rows": t.rows.iter().map(|r| json!({
+                    "label": label,
+                    "rows": t.rows.iter().filter(|r| detail || r.level != Level::Municipality).map(|r| json!({
                         "level": match r.level { Level::Municipality => "municipality", Level::Whole => "whole", Level::Area => "area", Level::Prefecture => "prefecture" },
                         "code": r.code,
                         "name": r.name,
@@ -187,17 +228,21 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
             })
         })
         .collect();
+    let practices = capped(
+        practices,
+        |n| json!({"period": "", "submitter": more_text(n), "category": "", "title": "", "summary": "", "partners": "", "outcome": ""}),
+    );
     let requests: Vec<Value> = agg
         .requests
         .iter()
         .map(|g| {
             json!({
                 "addressee": g.addressee_name,
-                "items": g.requests.iter().map(|r| json!({
+                "items": capped(g.requests.iter().map(|r| json!({
                     "period": r.period, "from": r.from_name, "kind": r.kind, "content": r.content,
                     "desired_by": r.desired_by.map(wareki).unwrap_or_default(),
                     "reply": if r.reply { "要" } else { "不要" },
-                })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(), |n| json!({"period": "", "from": more_text(n), "kind": "", "content": "", "desired_by": "", "reply": ""})),
             })
         })
         .collect();
@@ -212,6 +257,15 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
             })
         })
         .collect();
+    let first_period = agg
+        .status
+        .first()
+        .map(|s| s.period_name.clone())
+        .unwrap_or_default();
+    let status_rows = capped(
+        status_rows,
+        |n| json!({"period": first_period, "submitter": more_text(n), "state": "", "submitted_on": "", "errors": 0, "warnings": 0}),
+    );
     let legend = (agg.edition == Edition::Public).then(|| {
         format!(
             "x: 秘匿（{}未満の数値と、その数値が他の公表値から計算できないよう併せて秘匿したもの）　…: 報告なし",
