@@ -1,5 +1,5 @@
-//! The JSON the typst templates read (`data.json`). Everything a person reads is formatted
-//! here, in Rust: 和暦 dates, digits grouped by three, rates, `x` for suppressed cells. The
+//! The JSON the typst templates read (`edition.json` and `doc.json`). Everything a person
+//! reads is formatted here, in Rust: 和暦 dates, digits grouped by three, rates, `x` for suppressed cells. The
 //! templates only lay it out. Text from members arrives as JSON strings and is set as text.
 
 use serde_json::{Value, json};
@@ -288,11 +288,12 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
     })
 }
 
-/// The whole data file of one document.
-pub fn document(
+/// The data file every document of one edition shares (`edition.json`): the council, the
+/// report, the meeting and the guideline. It is built and serialised once per edition, so
+/// typst parses it once and evaluates `lib.typ` once for all documents of the edition.
+pub fn edition(
     council: &Council,
     agg: &Aggregate,
-    doc: &Doc,
     meeting: Option<&Meeting>,
     guideline: &str,
 ) -> Value {
@@ -309,8 +310,6 @@ pub fn document(
     });
     json!({
         "doc": {
-            "key": doc.key,
-            "title": doc.title,
             "edition": agg.edition,
             "edition_label": agg.edition_label,
             "date_label": wareki(agg.as_of),
@@ -321,4 +320,10 @@ pub fn document(
         "meeting": meeting,
         "guideline": guideline,
     })
+}
+
+/// The data file of one document (`doc.json`): its title and key, and for a meeting packet
+/// which papers it holds (`only`: the index of the one paper, or null for all).
+pub fn document(doc: &Doc, papers: Option<&Value>) -> Value {
+    json!({ "key": doc.key, "title": doc.title, "papers": papers })
 }

@@ -1,14 +1,16 @@
 //! typst, embedded. A [`World`] that serves exactly three kinds of file: the templates
 //! (from the templates folder when it has them, else the copies compiled into this binary),
-//! one JSON data file, and the bundled fonts. Nothing else on the machine is reachable, so
+//! two JSON data files (`edition.json`, shared by the documents of an edition, and
+//! `doc.json`, the document's own), and the bundled fonts. Nothing else on the machine is reachable, so
 //! a member's text can only ever arrive as a value, never as markup or code.
 //!
-//! Fonts are parsed once per run ([`Engine::new`]); typst's memoization (comemo) is process
-//! wide, so documents compiled in one run share their cache. Warnings are errors, and every
+//! Fonts and templates are parsed once per run ([`Engine::new`]); typst's memoization
+//! (comemo) is process wide, so documents compiled in one run share their cache: `lib.typ`
+//! reads only `edition.json`, so it is evaluated once per edition, not once per document. Warnings are errors, and every
 //! diagnostic is printed with file, line and column.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -38,51 +40,74 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
-/// What every document of a run shares: the standard library and the parsed fonts.
+/// What every document of a run shares: the standard library, the parsed fonts and the
+/// parsed templates.
 pub struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    templates: PathBuf,
+    sources: BTreeMap<String, Source>,
+}
+
+/// The shared data of one edition, serialised once (see [`Engine::pdf`]).
+#[derive(Clone)]
+pub struct EditionData(Bytes);
+
+impl EditionData {
+    pub fn new(value: &serde_json::Value) -> Self {
+        EditionData(Bytes::new(serde_json::to_vec(value).expect("plain data")))
+    }
 }
 
 impl Engine {
-    pub fn new(templates: &Path) -> Self {
+    /// Loads the fonts and the templates: each template from `templates/typst/` when the
+    /// folder has it, else the copy compiled into this binary.
+    pub fn new(templates: &Path) -> Result<Self> {
         let fonts: Vec<Font> = FONTS
             .iter()
             .flat_map(|(_, bytes)| Font::iter(Bytes::new(bytes.to_vec())))
             .collect();
-        Engine {
+        let folder = templates.join("typst");
+        let mut sources = BTreeMap::new();
+        for (name, builtin) in EMBEDDED {
+            let path = folder.join(name);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            let id = file_id(&format!("/{name}"));
+            sources.insert(name.to_string(), Source::new(id, text));
+        }
+        Ok(Engine {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
-            templates: templates.join("typst"),
-        }
+            sources,
+        })
     }
 
-    /// A template's source: the folder's copy, else the built-in one.
-    fn template(&self, name: &str) -> Option<String> {
-        let path = self.templates.join(name);
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return Some(text);
-        }
-        EMBEDDED
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| s.to_string())
-    }
-
-    /// Compiles `main` (a template name) with `data` served as `/data.json`, and exports
-    /// PDF/A-2b + PDF/UA-1 with metadata fixed by `date` and `ident`, so identical inputs
-    /// give identical bytes.
+    /// Compiles `main` (a template name) with `edition` served as `/edition.json` and `doc`
+    /// as `/doc.json`, and exports PDF/A-2b + PDF/UA-1 with metadata fixed by `date` and
+    /// `ident`, so identical inputs give identical bytes.
     pub fn pdf(
         &self,
         main: &str,
-        data: &serde_json::Value,
+        edition: &EditionData,
+        doc: &serde_json::Value,
         date: NaiveDate,
         ident: &str,
     ) -> Result<Vec<u8>> {
-        let world = DocWorld::new(self, main, data, date)?;
+        if !self.sources.contains_key(main) {
+            return Err(Error::Other(format!("テンプレート {main} がありません")));
+        }
+        let world = DocWorld {
+            engine: self,
+            main: file_id(&format!("/{main}")),
+            edition: edition.0.clone(),
+            doc: Bytes::new(serde_json::to_vec(doc).expect("plain data")),
+            today: date,
+        };
         let warned = typst::compile::<PagedDocument>(&world);
         if !warned.warnings.is_empty() {
             return Err(Error::Other(diagnostics(&world, &warned.warnings)));
@@ -118,44 +143,15 @@ fn file_id(path: &str) -> FileId {
 struct DocWorld<'a> {
     engine: &'a Engine,
     main: FileId,
-    sources: BTreeMap<String, Source>,
-    data: Bytes,
-    data_id: FileId,
+    edition: Bytes,
+    doc: Bytes,
     today: NaiveDate,
 }
 
-impl<'a> DocWorld<'a> {
-    fn new(
-        engine: &'a Engine,
-        main: &str,
-        data: &serde_json::Value,
-        today: NaiveDate,
-    ) -> Result<Self> {
-        let mut sources = BTreeMap::new();
-        for (name, _) in EMBEDDED {
-            let text = engine
-                .template(name)
-                .ok_or_else(|| Error::Other(format!("テンプレート {name} がありません")))?;
-            let id = file_id(&format!("/{name}"));
-            sources.insert(name.to_string(), Source::new(id, text));
-        }
-        if !sources.contains_key(main) {
-            return Err(Error::Other(format!("テンプレート {main} がありません")));
-        }
-        let json = serde_json::to_vec(data).expect("plain data");
-        Ok(DocWorld {
-            engine,
-            main: file_id(&format!("/{main}")),
-            sources,
-            data: Bytes::new(json),
-            data_id: file_id("/data.json"),
-            today,
-        })
-    }
-
+impl DocWorld<'_> {
     fn lookup(&self, id: FileId) -> Option<&Source> {
         let path = id.vpath().get_without_slash();
-        self.sources.get(path).filter(|s| s.id() == id)
+        self.engine.sources.get(path).filter(|s| s.id() == id)
     }
 }
 
@@ -179,8 +175,11 @@ impl World for DocWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            return Ok(self.data.clone());
+        if id == file_id("/edition.json") {
+            return Ok(self.edition.clone());
+        }
+        if id == file_id("/doc.json") {
+            return Ok(self.doc.clone());
         }
         match self.lookup(id) {
             Some(source) => Ok(Bytes::from_string(source.clone())),

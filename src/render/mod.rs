@@ -18,7 +18,7 @@ use crate::aggregate::{Aggregate, Edition, FigureAudit};
 use crate::council::{Council, Meeting};
 use crate::error::{Error, Result};
 
-pub use engine::Engine;
+pub use engine::{EditionData, Engine};
 
 /// One output file, relative to the render folder.
 pub struct Output {
@@ -75,7 +75,7 @@ pub fn render(
     templates: &Path,
     timings: &mut Timings,
 ) -> Result<(Vec<Output>, Vec<FigureAudit>)> {
-    let engine = Engine::new(templates);
+    let engine = Engine::new(templates)?;
     let guideline = match &council.def.council.guideline_file {
         Some(f) => {
             std::fs::read_to_string(council.path(f)).map_err(|e| Error::io(&council.path(f), e))?
@@ -159,19 +159,17 @@ pub fn render(
                 });
             }
         }
+        let shared = EditionData::new(&data::edition(council, &agg, meeting, &guideline));
         let compiled: Vec<Result<(Vec<u8>, f64)>> = jobs
             .par_iter()
             .map(|job| {
                 let started = Instant::now();
-                let mut value = data::document(council, &agg, &job.doc, meeting, &guideline);
-                if let Some(p) = &job.papers {
-                    value["papers"] = p.clone();
-                }
+                let doc = data::document(&job.doc, job.papers.as_ref());
                 let ident = format!(
                     "kyogikai/{}/{fy}/{}/{}",
                     council.def.council.prefecture_code, job.doc.key, dir
                 );
-                let bytes = engine.pdf(job.template, &value, agg.as_of, &ident)?;
+                let bytes = engine.pdf(job.template, &shared, &doc, agg.as_of, &ident)?;
                 Ok((bytes, started.elapsed().as_secs_f64()))
             })
             .collect();
