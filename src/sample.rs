@@ -6,7 +6,8 @@
 //! synthetic; names and phone numbers are placeholders.
 //!
 //! `--scale N` (N > 1) writes a self-contained synthetic council of N copies of every
-//! municipality and member, with their submissions, for benchmarks.
+//! municipality and member, with their submissions, for benchmarks. Each copy has areas of
+//! its own, as N prefectures would.
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
 use crate::council::{
-    self, Council, Definition, Period, PeriodKind, Submitter, SubmitterDef, SubmitterKind,
+    self, Area, Council, Definition, Period, PeriodKind, Submitter, SubmitterDef, SubmitterKind,
 };
 use crate::error::{Error, Result, write_file};
 use crate::forms;
@@ -354,12 +355,28 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
     def.submitters.clear();
     let base_members = council.def.members.clone();
     def.members.clear();
+    // Each copy is a prefecture of its own: its municipalities form areas of their own, as
+    // the councils of the country would, so no area grows with N.
+    def.areas.clear();
     for copy in 0..scale {
         let suffix = if copy == 0 {
             String::new()
         } else {
             format!("-{}", copy + 1)
         };
+        let area_name = |name: &str| {
+            if copy == 0 {
+                name.to_string()
+            } else {
+                format!("{name}{}", copy + 1)
+            }
+        };
+        for a in &council.def.areas {
+            def.areas.push(Area {
+                id: format!("{}{suffix}", a.id),
+                name: area_name(&a.name),
+            });
+        }
         for m in &base_members {
             let mut m = m.clone();
             m.id = format!("{}{suffix}", m.id);
@@ -387,9 +404,10 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
             } else {
                 format!("{}{}", m.name, copy + 1)
             };
+            let area = area_name(&m.area);
             tsv.push_str(&format!(
-                "{code}\t{name}\t{}\t{}\t{}\n",
-                m.kana, m.kind, m.area
+                "{code}\t{name}\t{}\t{}\t{area}\n",
+                m.kana, m.kind
             ));
             if council
                 .def

@@ -534,6 +534,11 @@ pub struct FigureAudit {
     pub suppressed: Vec<String>,
 }
 
+/// Figures with more published cells than this (a council of several hundred
+/// municipalities) are protected piece by piece (see [`disclosure::protect_in_pieces`]);
+/// smaller ones in one go, which can hide a little less.
+const PIECES_ABOVE: usize = 5_000;
+
 impl Aggregate {
     /// The public edition: small counts and their complements replaced by `x`, audited;
     /// practices not cleared for publication left out. Fails, naming the cell, when the
@@ -561,7 +566,11 @@ impl Aggregate {
                     let data = self.finest(figure);
                     let grid = tables::Grid::new(council, def, labels.clone(), &data);
                     let problem = grid.problem(figure.threshold);
-                    let (suppression, audit) = disclosure::protect(&problem);
+                    let (suppression, audit) = if problem.cells.len() > PIECES_ABOVE {
+                        disclosure::protect_in_pieces(&problem, &grid.pieces())
+                    } else {
+                        disclosure::protect(&problem)
+                    };
                     (problem, suppression, audit)
                 })
                 .collect()

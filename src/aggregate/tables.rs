@@ -2,12 +2,12 @@
 //! total column, for each progress period and the year to date; and the same tables as a
 //! disclosure-control problem over the finest cells (period × region × category).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::council::{Council, Figure, Region};
-use crate::disclosure::{Cell as PubCell, Problem};
+use crate::disclosure::{Cell as PubCell, Pieces, Problem};
 use crate::spec::FigureKey;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +123,11 @@ impl<'a> Grid<'a> {
         data: &[BTreeMap<FigureKey, i64>],
     ) -> Self {
         let regions = council.regions();
+        let region_at: HashMap<&str, usize> = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i))
+            .collect();
         let mut values = BTreeMap::new();
         for (p, by_key) in data.iter().enumerate() {
             for (key, v) in by_key {
@@ -130,7 +135,7 @@ impl<'a> Grid<'a> {
                     continue;
                 }
                 let (Some(r), Some(c)) = (
-                    regions.iter().position(|x| x.code == key.region),
+                    region_at.get(key.region.as_str()).copied(),
                     figure.categories.iter().position(|x| *x == key.category),
                 ) else {
                     continue;
@@ -359,6 +364,44 @@ impl<'a> Grid<'a> {
             finest: np * nr * nc,
             cells,
         }
+    }
+}
+
+impl Grid<'_> {
+    /// The pieces of [`Self::problem`] for protection piece by piece: the top table (the
+    /// prefecture total, the area subtotals and the whole-prefecture rows) and one block per
+    /// area (its subtotal and its municipalities), in every table and column.
+    pub fn pieces(&self) -> Pieces {
+        let ents = entities(self.council, &self.regions);
+        let ntables = if self.periods.len() > 1 {
+            self.periods.len() + 1
+        } else {
+            self.periods.len()
+        };
+        let width = self.figure.categories.len() + 1;
+        let ne = ents.len();
+        let cells_of = |ei: usize| -> Vec<usize> {
+            (0..ntables)
+                .flat_map(|t| (0..width).map(move |c| (t * ne + ei) * width + c))
+                .collect()
+        };
+        let mut pieces = Pieces::default();
+        let mut blocks: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (ei, e) in ents.iter().enumerate() {
+            match e {
+                Entity::Prefecture => pieces.top.extend(cells_of(ei)),
+                Entity::Area(a) => {
+                    pieces.top.extend(cells_of(ei));
+                    blocks.entry(a.as_str()).or_default().extend(cells_of(ei));
+                }
+                Entity::Region(r) => match self.regions[*r].area.as_deref() {
+                    None => pieces.top.extend(cells_of(ei)),
+                    Some(a) => blocks.entry(a).or_default().extend(cells_of(ei)),
+                },
+            }
+        }
+        pieces.blocks = blocks.into_values().collect();
+        pieces
     }
 }
 

@@ -9,6 +9,7 @@ mod check;
 pub mod model;
 pub mod municipalities;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -56,6 +57,9 @@ pub struct Council {
     pub submitters: Vec<Submitter>,
     /// SHA-256 over the definition and municipalities files, as read.
     pub hash: String,
+    /// Lookups by id and code, so that a large council costs no scans.
+    submitter_at: HashMap<String, usize>,
+    municipality_at: HashMap<String, usize>,
 }
 
 /// Reads and checks the council definition.
@@ -74,12 +78,24 @@ pub fn load(path: &Path) -> Result<Council> {
     hasher.update(text.as_bytes());
     hasher.update(tsv.as_bytes());
     let hash = hex::encode(hasher.finalize());
+    let submitter_at = submitters
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    let municipality_at = municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.code.clone(), i))
+        .collect();
     Ok(Council {
         def,
         dir,
         municipalities,
         submitters,
         hash,
+        submitter_at,
+        municipality_at,
     })
 }
 
@@ -178,7 +194,7 @@ impl Council {
     }
 
     pub fn submitter(&self, id: &str) -> Option<&Submitter> {
-        self.submitters.iter().find(|s| s.id == id)
+        self.submitter_at.get(id).map(|&i| &self.submitters[i])
     }
 
     pub fn member(&self, id: &str) -> Option<&Member> {
@@ -227,7 +243,16 @@ impl Council {
     }
 
     pub fn region(&self, code: &str) -> Option<Region> {
-        self.regions().into_iter().find(|r| r.code == code)
+        if let Some(&i) = self.municipality_at.get(code) {
+            let m = &self.municipalities[i];
+            return Some(Region {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                area: self.area_of(&m.area).map(|a| a.id.clone()),
+            });
+        }
+        let whole = self.whole_region();
+        (whole.code == code).then_some(whole)
     }
 
     /// Resolves a path written in the definition (relative to the definition's folder).

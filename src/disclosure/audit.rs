@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use good_lp::{
     Expression, Solution, SolverModel, Variable, constraint, microlp, variable, variables,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Problem, Suppression, gauss};
@@ -52,6 +53,23 @@ pub fn audit(problem: &Problem, s: &Suppression) -> Audit {
         .collect();
     let index: BTreeMap<usize, usize> = unknown.iter().enumerate().map(|(i, v)| (*v, i)).collect();
     // Equations over unknowns: Σ unknowns = value − Σ knowns, for every published cell.
+    // A published total equals the sum of its members along any of its lines, so the
+    // published members can be taken out of its equation (the system stays equivalent: each
+    // total loses only equations of cells below it). Each total keeps the form with the
+    // fewest unknowns, so the prefecture total ties together only the hidden areas, not
+    // every area's hidden cells, and a total whose members are all published drops out.
+    let unknowns_of = |cells: &mut dyn Iterator<Item = usize>, rest: &mut f64| {
+        let mut vars = Vec::new();
+        for c in cells {
+            for v in &problem.cells[c].vars {
+                match known.get(v) {
+                    Some(k) => *rest -= *k as f64,
+                    None => vars.push(index[v]),
+                }
+            }
+        }
+        vars
+    };
     let mut equations: Vec<(Vec<usize>, f64)> = Vec::new();
     let mut uf = UnionFind::new(unknown.len());
     for (i, c) in problem.cells.iter().enumerate() {
@@ -59,11 +77,20 @@ pub fn audit(problem: &Problem, s: &Suppression) -> Audit {
             continue;
         }
         let mut rest = c.value as f64;
-        let mut vars = Vec::new();
-        for v in &c.vars {
-            match known.get(v) {
-                Some(k) => rest -= *k as f64,
-                None => vars.push(index[v]),
+        let mut vars = unknowns_of(&mut std::iter::once(i), &mut rest);
+        for line in &c.lines {
+            let mut line_rest = c.value as f64;
+            for &m in line {
+                if !s.suppressed[m] {
+                    line_rest -= problem.cells[m].value as f64;
+                }
+            }
+            let line_vars = unknowns_of(
+                &mut line.iter().copied().filter(|&m| s.suppressed[m]),
+                &mut line_rest,
+            );
+            if line_vars.len() < vars.len() {
+                (vars, rest) = (line_vars, line_rest);
             }
         }
         if !vars.is_empty() {
@@ -74,8 +101,15 @@ pub fn audit(problem: &Problem, s: &Suppression) -> Audit {
         }
     }
     let component: Vec<usize> = (0..unknown.len()).map(|u| uf.find(u)).collect();
-    let mut items = Vec::new();
-    let mut solves = 0;
+    // Unknowns and equations of each connected part, listed once.
+    let mut part_members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (u, &root) in component.iter().enumerate() {
+        part_members.entry(root).or_default().push(u);
+    }
+    let mut part_equations: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (e, (vs, _)) in equations.iter().enumerate() {
+        part_equations.entry(component[vs[0]]).or_default().push(e);
+    }
     let mut audited: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, c) in problem.cells.iter().enumerate() {
         if s.suppressed[i] {
@@ -91,71 +125,82 @@ pub fn audit(problem: &Problem, s: &Suppression) -> Audit {
             audited.push((format!("計({})", names.join(" + ")), cells));
         }
     }
-    for (name, cells) in audited {
-        let vars: Vec<usize> = cells
-            .iter()
-            .flat_map(|&c| problem.cells[c].vars.iter().copied())
-            .collect();
-        let value: i64 = cells.iter().map(|&c| problem.cells[c].value).sum();
-        let threshold = cells
-            .iter()
-            .map(|&c| problem.cells[c].threshold)
-            .max()
-            .unwrap_or(1);
-        let sensitive = cells.iter().any(|&c| problem.cells[c].sensitive);
-        // Known parts are constants; unknown parts are the objective.
-        let constant: f64 = vars
-            .iter()
-            .filter_map(|v| known.get(v))
-            .map(|k| *k as f64)
-            .sum();
-        let objective: Vec<usize> = vars.iter().filter_map(|v| index.get(v).copied()).collect();
-        let roots: Vec<usize> = objective.iter().map(|&u| component[u]).collect();
-        let members: Vec<usize> = (0..unknown.len())
-            .filter(|&u| roots.contains(&component[u]))
-            .collect();
-        let local: Vec<&(Vec<usize>, f64)> = equations
-            .iter()
-            .filter(|(vs, _)| roots.contains(&component[vs[0]]))
-            .collect();
-        let integer = members.len() <= INTEGER_LIMIT;
-        let bounds = if objective.is_empty() {
-            Some((0.0, 0.0))
-        } else {
-            solves += 2;
-            bounds(&members, &local, &objective, integer)
-        };
-        let (min, max, reason) = match bounds {
-            Some((lo, hi)) => {
-                let (min, max) = (lo + constant, hi + constant);
-                let reason = if max - min < 0.5 {
-                    format!("値が {} と特定できます", fmt(min))
-                } else if sensitive && value > 0 && max < threshold as f64 - 1e-6 {
-                    format!(
-                        "{}〜{} の範囲に絞られ、{} 未満と分かります",
-                        fmt(min),
-                        fmt(max),
-                        threshold
-                    )
-                } else {
-                    String::new()
-                };
-                (min, max, reason)
-            }
-            None => (f64::NAN, f64::NAN, "線形計画の計算に失敗しました".into()),
-        };
-        items.push(AuditItem {
-            name,
-            cells,
-            value,
-            min,
-            max,
-            threshold,
-            integer,
-            ok: reason.is_empty(),
-            reason,
-        });
-    }
+    // Items are independent linear programs: solved in parallel, reported in order.
+    let results: Vec<(AuditItem, usize)> = audited
+        .into_par_iter()
+        .map(|(name, cells)| {
+            let vars: Vec<usize> = cells
+                .iter()
+                .flat_map(|&c| problem.cells[c].vars.iter().copied())
+                .collect();
+            let value: i64 = cells.iter().map(|&c| problem.cells[c].value).sum();
+            let threshold = cells
+                .iter()
+                .map(|&c| problem.cells[c].threshold)
+                .max()
+                .unwrap_or(1);
+            let sensitive = cells.iter().any(|&c| problem.cells[c].sensitive);
+            // Known parts are constants; unknown parts are the objective.
+            let constant: f64 = vars
+                .iter()
+                .filter_map(|v| known.get(v))
+                .map(|k| *k as f64)
+                .sum();
+            let objective: Vec<usize> =
+                vars.iter().filter_map(|v| index.get(v).copied()).collect();
+            let mut roots: Vec<usize> = objective.iter().map(|&u| component[u]).collect();
+            roots.sort_unstable();
+            roots.dedup();
+            let members: Vec<usize> = roots
+                .iter()
+                .flat_map(|r| part_members[r].iter().copied())
+                .collect();
+            let local: Vec<&(Vec<usize>, f64)> = roots
+                .iter()
+                .flat_map(|r| part_equations.get(r).into_iter().flatten())
+                .map(|&e| &equations[e])
+                .collect();
+            let integer = members.len() <= INTEGER_LIMIT;
+            let (bounds, solves) = if objective.is_empty() {
+                (Some((0.0, 0.0)), 0)
+            } else {
+                (bounds(&members, &local, &objective, integer), 2)
+            };
+            let (min, max, reason) = match bounds {
+                Some((lo, hi)) => {
+                    let (min, max) = (lo + constant, hi + constant);
+                    let reason = if max - min < 0.5 {
+                        format!("値が {} と特定できます", fmt(min))
+                    } else if sensitive && value > 0 && max < threshold as f64 - 1e-6 {
+                        format!(
+                            "{}〜{} の範囲に絞られ、{} 未満と分かります",
+                            fmt(min),
+                            fmt(max),
+                            threshold
+                        )
+                    } else {
+                        String::new()
+                    };
+                    (min, max, reason)
+                }
+                None => (f64::NAN, f64::NAN, "線形計画の計算に失敗しました".into()),
+            };
+            let item = AuditItem {
+                name,
+                cells,
+                value,
+                min,
+                max,
+                threshold,
+                integer,
+                ok: reason.is_empty(),
+                reason,
+            };
+            (item, solves)
+        })
+        .collect();
+    let solves = results.iter().map(|(_, n)| n).sum();
+    let items: Vec<AuditItem> = results.into_iter().map(|(i, _)| i).collect();
     let passed = items.iter().all(|i| i.ok);
     Audit {
         passed,

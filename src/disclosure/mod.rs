@@ -12,10 +12,12 @@
 
 mod audit;
 mod gauss;
+mod pieces;
 
 use serde::Serialize;
 
 pub use audit::{Audit, AuditItem, audit};
+pub use pieces::{Pieces, protect_in_pieces};
 
 /// One published cell: the finest cells it sums, its value, and the line it totals.
 #[derive(Debug, Clone, Serialize)]
@@ -73,8 +75,13 @@ impl Suppression {
 /// passes (each round hides the largest published cell in a failing line). Returns the
 /// suppression and its audit; the audit may still fail, and then the caller must not publish.
 pub fn protect(problem: &Problem) -> (Suppression, Audit) {
+    protect_forced(problem, vec![false; problem.cells.len()])
+}
+
+/// [`protect`], with some cells hidden from the start (`hidden`, one flag per cell).
+pub fn protect_forced(problem: &Problem, hidden: Vec<bool>) -> (Suppression, Audit) {
     let primary: Vec<bool> = problem.cells.iter().map(Cell::is_primary).collect();
-    let mut forced = primary.clone();
+    let mut forced: Vec<bool> = primary.iter().zip(&hidden).map(|(p, h)| *p || *h).collect();
     let mut last = None;
     for _ in 0..50 {
         let suppressed = gauss::suppress(problem, &forced);
