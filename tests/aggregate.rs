@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use common::*;
 use kyogikai::aggregate::{self, Aggregate, Level, Status};
 use kyogikai::check;
+use kyogikai::sample;
 use kyogikai::council::{self, Council};
 use kyogikai::submission::Value;
 
@@ -141,6 +142,43 @@ fn public_edition_hides_every_small_count_and_passes_its_audit() {
     assert!(!hidden.is_empty());
     assert!(hidden.iter().all(|c| c.value.is_none()));
     assert!(json.contains("\"suppressed\""));
+}
+
+/// A council of three Tokyo-sized copies (nine areas), protected piece by piece as large
+/// councils are: every small count is hidden, the audit of the whole table passes, and no
+/// hidden cell can be pinned down.
+#[test]
+fn protection_piece_by_piece_passes_the_audit_of_the_whole_table() {
+    let dir = scratch_council();
+    let tokyo = council::load(&dir.path().join("inputs/council.toml")).unwrap();
+    let dest = dir.path().join("x3");
+    let path = sample::write_scaled_council(&tokyo, 3, &dest).unwrap();
+    let council = council::load(&path).unwrap();
+    assert_eq!(council.def.areas.len(), 9);
+    let periods: Vec<_> = council.def.periods.iter().filter(|p| p.id != "h2").collect();
+    sample::write_submissions(&council, &periods, 11, &dest.join("submissions")).unwrap();
+    let outcome = check::check(&council, date("2026-12-01"), &check::Options::default()).unwrap();
+    let agg = aggregate::aggregate(&council, &outcome, None, None).unwrap();
+    let (public, audits) = agg.public_with_pieces_above(&council, 0).unwrap();
+    assert!(public.disclosure.iter().any(|d| d.primary > 0));
+    for f in public.figures.iter().filter(|f| f.sensitive) {
+        for t in &f.tables {
+            for r in &t.rows {
+                for c in r.cells.iter().chain(std::iter::once(&r.total)) {
+                    if let Some(v) = c.value {
+                        assert!(v == 0 || v >= f.threshold, "{} {} {}: {v}", f.id, t.label, r.name);
+                    }
+                }
+            }
+        }
+    }
+    for a in &audits {
+        assert!(a.audit.passed, "{}", a.figure);
+        assert!(!a.audit.items.is_empty() || a.suppressed.is_empty());
+        for item in &a.audit.items {
+            assert!(item.max - item.min >= 0.5, "{} is exact", item.name);
+        }
+    }
 }
 
 /// The three-municipality council with hand-set figures.

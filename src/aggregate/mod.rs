@@ -544,6 +544,17 @@ impl Aggregate {
     /// practices not cleared for publication left out. Fails, naming the cell, when the
     /// audit does not pass.
     pub fn public(&self, council: &Council) -> Result<(Aggregate, Vec<FigureAudit>)> {
+        self.public_with_pieces_above(council, PIECES_ABOVE)
+    }
+
+    /// [`Self::public`], protecting figures of more than `limit` published cells piece by
+    /// piece (tests use a small limit to take that path with a small council).
+    #[doc(hidden)]
+    pub fn public_with_pieces_above(
+        &self,
+        council: &Council,
+        limit: usize,
+    ) -> Result<(Aggregate, Vec<FigureAudit>)> {
         let mut out = self.clone();
         out.edition = Edition::Public;
         out.edition_label = Edition::Public.label().into();
@@ -566,7 +577,7 @@ impl Aggregate {
                     let data = self.finest(figure);
                     let grid = tables::Grid::new(council, def, labels.clone(), &data);
                     let problem = grid.problem(figure.threshold);
-                    let (suppression, audit) = if problem.cells.len() > PIECES_ABOVE {
+                    let (suppression, audit) = if problem.cells.len() > limit {
                         disclosure::protect_in_pieces(&problem, &grid.pieces())
                     } else {
                         disclosure::protect(&problem)

@@ -1,9 +1,9 @@
 //! Large tables, protected piece by piece (the modular approach of τ-ARGUS's HiTaS): first
 //! the top table (the prefecture, its areas and the whole-prefecture rows), then each area's
-//! own table, whose margins are the area's cells: hidden there if the top table hid them,
-//! otherwise published and never hidden. The pieces are small, so elimination and repair stay
-//! cheap however many areas there are; the whole table is then audited at once, so the
-//! guarantee is the same as for a table protected in one go.
+//! own table, whose margins are the area's cells, hidden there if the top table hid them.
+//! The pieces are small, so elimination and repair stay cheap however many areas there are;
+//! the whole table is then audited at once, so the guarantee is the same as for a table
+//! protected in one go.
 //!
 //! A piece is a [`Problem`] of its own over merged variables: finest cells that every cell of
 //! the piece sums together (say all finest cells of one area, in the top table) become one
@@ -23,44 +23,63 @@ pub struct Pieces {
     pub blocks: Vec<Vec<usize>>,
 }
 
-/// Protects the top table, then the blocks in parallel, then audits the whole table.
+/// Protects the top table, then the blocks in parallel, then audits the whole table. A
+/// block may need one of its margins hidden (the area total of a line of small counts, say);
+/// the top table is then protected again with that margin hidden, and the blocks after it,
+/// until no block hides a margin the top table publishes.
 pub fn protect_in_pieces(problem: &Problem, pieces: &Pieces) -> (Suppression, Audit) {
     let n = problem.cells.len();
     let primary: Vec<bool> = problem.cells.iter().map(Cell::is_primary).collect();
-    let none = vec![false; n];
-    let (top, top_forced, top_cells) = piece(problem, &pieces.top, &none, &none);
-    let (top_s, top_audit) = protect_forced(&top, top_forced);
-    let mut hidden = vec![false; n];
-    for (local, &global) in top_cells.iter().enumerate() {
-        hidden[global] = top_s.suppressed[local];
-    }
-    if !top_audit.passed {
-        let suppression = Suppression {
-            suppressed: hidden,
-            primary,
-        };
-        return (suppression, top_audit);
-    }
-    // Margins: the cells of the top table. Hidden ones stay hidden, published ones stay.
     let mut in_top = vec![false; n];
     for &c in &pieces.top {
         in_top[c] = true;
     }
-    let keep: Vec<bool> = (0..n).map(|c| in_top[c] && !hidden[c]).collect();
-    let blocks: Vec<(Vec<usize>, Suppression, Audit)> = pieces
-        .blocks
-        .par_iter()
-        .map(|cells| {
-            let (p, forced, map) = piece(problem, cells, &hidden, &keep);
-            let (s, a) = protect_forced(&p, forced);
-            (map, s, a)
-        })
-        .collect();
-    let mut solves = top_audit.solves;
-    for (map, s, a) in &blocks {
-        solves += a.solves;
-        for (local, &global) in map.iter().enumerate() {
-            hidden[global] |= s.suppressed[local];
+    let mut top_forced = vec![false; n];
+    let mut solves = 0;
+    let mut hidden;
+    loop {
+        let (top, forced, top_cells) = piece(problem, &pieces.top, &top_forced);
+        let (top_s, top_audit) = protect_forced(&top, forced);
+        solves += top_audit.solves;
+        hidden = vec![false; n];
+        for (local, &global) in top_cells.iter().enumerate() {
+            hidden[global] = top_s.suppressed[local];
+        }
+        if !top_audit.passed {
+            let suppression = Suppression {
+                suppressed: hidden,
+                primary,
+            };
+            let mut audit = top_audit;
+            audit.solves = solves;
+            return (suppression, audit);
+        }
+        let blocks: Vec<(Vec<usize>, Suppression, Audit)> = pieces
+            .blocks
+            .par_iter()
+            .map(|cells| {
+                let (p, forced, map) = piece(problem, cells, &hidden);
+                let (s, a) = protect_forced(&p, forced);
+                (map, s, a)
+            })
+            .collect();
+        let mut more = false;
+        for (map, s, a) in &blocks {
+            solves += a.solves;
+            for (local, &global) in map.iter().enumerate() {
+                if s.suppressed[local] && !hidden[global] && in_top[global] {
+                    top_forced[global] = true;
+                    more = true;
+                }
+            }
+        }
+        if !more {
+            for (map, s, _) in &blocks {
+                for (local, &global) in map.iter().enumerate() {
+                    hidden[global] |= s.suppressed[local];
+                }
+            }
+            break;
         }
     }
     let suppression = Suppression {
@@ -73,14 +92,9 @@ pub fn protect_in_pieces(problem: &Problem, pieces: &Pieces) -> (Suppression, Au
 }
 
 /// The sub-problem of `cells` (global indices): its cells, with lines kept only where all
-/// members are in the piece, `keep` cells fixed as published, and the cells `hidden` forces.
-/// Returns the piece, its forced cells and the global index of each of its cells.
-fn piece(
-    problem: &Problem,
-    cells: &[usize],
-    hidden: &[bool],
-    keep: &[bool],
-) -> (Problem, Vec<bool>, Vec<usize>) {
+/// members are in the piece, and the cells `hidden` forces. Returns the piece, its forced
+/// cells and the global index of each of its cells.
+fn piece(problem: &Problem, cells: &[usize], hidden: &[bool]) -> (Problem, Vec<bool>, Vec<usize>) {
     let mut map: Vec<usize> = cells.to_vec();
     map.sort_unstable();
     map.dedup();
@@ -120,7 +134,7 @@ fn piece(
                 threshold: c.threshold,
                 sensitive: c.sensitive,
                 cost: c.cost,
-                fixed: c.fixed || keep[g],
+                fixed: c.fixed,
             }
         })
         .collect();
