@@ -405,10 +405,7 @@ pub fn write_scaled_council(council: &Council, scale: u32, dest: &Path) -> Resul
                 format!("{}{}", m.name, copy + 1)
             };
             let area = area_name(&m.area);
-            tsv.push_str(&format!(
-                "{code}\t{name}\t{}\t{}\t{area}\n",
-                m.kana, m.kind
-            ));
+            tsv.push_str(&format!("{code}\t{name}\t{}\t{}\t{area}\n", m.kana, m.kind));
             if council
                 .def
                 .submitters

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use common::*;
 use kyogikai::aggregate::{self, Aggregate, Level, Status};
 use kyogikai::check;
-use kyogikai::sample;
 use kyogikai::council::{self, Council};
+use kyogikai::sample;
 use kyogikai::submission::Value;
 
 fn date(s: &str) -> NaiveDate {
@@ -155,7 +155,12 @@ fn protection_piece_by_piece_passes_the_audit_of_the_whole_table() {
     let path = sample::write_scaled_council(&tokyo, 3, &dest).unwrap();
     let council = council::load(&path).unwrap();
     assert_eq!(council.def.areas.len(), 9);
-    let periods: Vec<_> = council.def.periods.iter().filter(|p| p.id != "h2").collect();
+    let periods: Vec<_> = council
+        .def
+        .periods
+        .iter()
+        .filter(|p| p.id != "h2")
+        .collect();
     sample::write_submissions(&council, &periods, 11, &dest.join("submissions")).unwrap();
     let outcome = check::check(&council, date("2026-12-01"), &check::Options::default()).unwrap();
     let agg = aggregate::aggregate(&council, &outcome, None, None).unwrap();
@@ -166,7 +171,13 @@ fn protection_piece_by_piece_passes_the_audit_of_the_whole_table() {
             for r in &t.rows {
                 for c in r.cells.iter().chain(std::iter::once(&r.total)) {
                     if let Some(v) = c.value {
-                        assert!(v == 0 || v >= f.threshold, "{} {} {}: {v}", f.id, t.label, r.name);
+                        assert!(
+                            v == 0 || v >= f.threshold,
+                            "{} {} {}: {v}",
+                            f.id,
+                            t.label,
+                            r.name
+                        );
                     }
                 }
             }

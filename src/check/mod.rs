@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::council::{Council, Period};
 use crate::error::{Error, Result};
@@ -89,7 +88,6 @@ pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<O
         None => Isolation::InProcess,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let ingested = ingest::ingest(&paths, &limits, &isolation, workers).map_err(Error::Other)?;
     let spec = form_spec();
     let expected = if options.paths.is_empty() {
         None
@@ -97,14 +95,15 @@ pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<O
         options.period.as_deref()
     };
     let ctx = Context::new(council, &spec, expected);
-    let mut checked: Vec<Checked> = ingested
-        .par_iter()
-        .map(|item| match &item.result {
+    // Each workbook is validated as soon as it is parsed and then dropped.
+    let validated = ingest::ingest(&paths, &limits, &isolation, workers, &|item| {
+        match &item.result {
             Ok(raw) => validate::validate(&item.file, raw, &ctx),
             Err(failure) => failed(&item.file, failure),
-        })
-        .collect();
-    let files: Vec<SubmittedFile> = ingested.into_iter().map(|i| i.file).collect();
+        }
+    })
+    .map_err(Error::Other)?;
+    let (files, mut checked): (Vec<SubmittedFile>, Vec<Checked>) = validated.into_iter().unzip();
     let periods = expected_periods(council, options, &checked)?;
     let (mut ledger, absent) = ledger::build(council, &files, &mut checked, &periods, as_of);
     jumps::check(council, &files, &mut checked, &ledger);

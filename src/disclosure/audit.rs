@@ -146,8 +146,7 @@ pub fn audit(problem: &Problem, s: &Suppression) -> Audit {
                 .filter_map(|v| known.get(v))
                 .map(|k| *k as f64)
                 .sum();
-            let objective: Vec<usize> =
-                vars.iter().filter_map(|v| index.get(v).copied()).collect();
+            let objective: Vec<usize> = vars.iter().filter_map(|v| index.get(v).copied()).collect();
             let mut roots: Vec<usize> = objective.iter().map(|&u| component[u]).collect();
             roots.sort_unstable();
             roots.dedup();

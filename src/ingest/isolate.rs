@@ -30,15 +30,18 @@ pub struct ChildSettings {
 
 type Outcome = Result<RawWorkbook, ReadFailure>;
 
-/// Parses the files at `paths` in up to `workers` children; results are in input order.
-/// Fails only when no reader process can be started (the machine's problem, not a file's).
-pub fn parse_isolated(
+/// Parses the files at `paths` in up to `workers` children and hands each result to `then`
+/// on the worker that read it, so that a parsed workbook can be used and dropped at once;
+/// what `then` returns is kept, in input order. Fails only when no reader process can be
+/// started (the machine's problem, not a file's).
+pub fn parse_isolated<T: Send>(
     paths: &[PathBuf],
     settings: &ChildSettings,
     workers: usize,
-) -> Result<Vec<Outcome>, String> {
+    then: &(dyn Fn(usize, Outcome) -> T + Sync),
+) -> Result<Vec<T>, String> {
     let queue = Mutex::new((0..paths.len()).rev().collect::<Vec<_>>());
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; paths.len()]);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..paths.len()).map(|_| None).collect());
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let workers = workers.clamp(1, paths.len().max(1));
     std::thread::scope(|scope| {
@@ -50,7 +53,10 @@ pub fn parse_isolated(
                         break;
                     };
                     match parse_one(&mut child, &paths[i], settings) {
-                        Ok(outcome) => results.lock().expect("results")[i] = Some(outcome),
+                        Ok(outcome) => {
+                            let value = then(i, outcome);
+                            results.lock().expect("results")[i] = Some(value);
+                        }
                         Err(e) => {
                             *failure.lock().expect("failure") = Some(e);
                             break;
@@ -70,8 +76,14 @@ pub fn parse_isolated(
         .into_inner()
         .expect("results")
         .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| Err(ReadFailure::new("E0107", "読み取りが行われませんでした")))
+        .enumerate()
+        .map(|(i, r)| {
+            r.unwrap_or_else(|| {
+                then(
+                    i,
+                    Err(ReadFailure::new("E0107", "読み取りが行われませんでした")),
+                )
+            })
         })
         .collect())
 }

@@ -46,27 +46,52 @@ pub enum Isolation {
     Child(ChildSettings),
 }
 
-/// Reads, hashes, sniffs and parses every path.
-pub fn ingest(
+/// Reads, hashes, sniffs and parses every path, and hands each file with its result to
+/// `then` as soon as it is parsed (in parallel, on the reading workers), so that no more
+/// than a few parsed workbooks are held at once. Returns each file with what `then` made
+/// of it, in the order of `paths`.
+pub fn ingest<T: Send>(
     paths: &[PathBuf],
     limits: &Limits,
     isolation: &Isolation,
     workers: usize,
-) -> Result<Vec<Ingested>, String> {
-    let mut out: Vec<Ingested> = paths.iter().map(|p| precheck(p, limits)).collect();
-    let todo: Vec<usize> = out
+    then: &(dyn Fn(&Ingested) -> T + Sync),
+) -> Result<Vec<(SubmittedFile, T)>, String> {
+    use rayon::prelude::*;
+    let prechecked: Vec<Ingested> = paths.par_iter().map(|p| precheck(p, limits)).collect();
+    let todo: Vec<usize> = prechecked
         .iter()
         .enumerate()
         .filter(|(_, i)| i.result.is_ok())
         .map(|(n, _)| n)
         .collect();
-    let todo_paths: Vec<PathBuf> = todo.iter().map(|&n| out[n].file.path.clone()).collect();
-    let parsed: Vec<Result<RawWorkbook, ReadFailure>> = match isolation {
-        Isolation::InProcess => todo_paths.iter().map(|p| parse_file(p, limits)).collect(),
-        Isolation::Child(settings) => isolate::parse_isolated(&todo_paths, settings, workers)?,
+    let todo_paths: Vec<PathBuf> = todo.iter().map(|&n| prechecked[n].file.path.clone()).collect();
+    let finish = |k: usize, result: Result<RawWorkbook, ReadFailure>| {
+        let item = Ingested {
+            file: prechecked[todo[k]].file.clone(),
+            result,
+        };
+        then(&item)
     };
-    for (n, result) in todo.into_iter().zip(parsed) {
-        out[n].result = result;
+    let parsed: Vec<T> = match isolation {
+        Isolation::InProcess => todo_paths
+            .par_iter()
+            .enumerate()
+            .map(|(k, p)| finish(k, parse_file(p, limits)))
+            .collect(),
+        Isolation::Child(settings) => isolate::parse_isolated(&todo_paths, settings, workers, &finish)?,
+    };
+    let mut parsed = parsed.into_iter();
+    let mut out = Vec::with_capacity(prechecked.len());
+    let mut next = todo.iter().peekable();
+    for (n, item) in prechecked.into_iter().enumerate() {
+        if next.peek() == Some(&&n) {
+            next.next();
+            out.push((item.file, parsed.next().expect("one result per parsed file")));
+        } else {
+            let value = then(&item);
+            out.push((item.file, value));
+        }
     }
     Ok(out)
 }

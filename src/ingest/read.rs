@@ -23,6 +23,16 @@ pub fn read_workbook(bytes: &[u8], format: Format) -> Result<RawWorkbook, ReadFa
         .collect();
     let mut sheets = Vec::with_capacity(metadata.len());
     for (name, visible) in metadata {
+        // The form's own code lists: written by kyogikai, never read back, and as long as
+        // the council's list of municipalities; only the sheet's presence is kept.
+        if name == crate::spec::SHEET_LISTS {
+            sheets.push(RawSheet {
+                name,
+                visible,
+                ..RawSheet::default()
+            });
+            continue;
+        }
         let range = book
             .worksheet_range(&name)
             .map_err(|e| corrupt(&format!("シート「{name}」: {e}")))?;

@@ -33,6 +33,9 @@ pub fn hidden_rows(bytes: &[u8]) -> BTreeMap<String, Vec<u32>> {
         let (Some(name), Some(id)) = (sheet.get("name"), sheet.get("r:id")) else {
             continue;
         };
+        if name == crate::spec::SHEET_LISTS {
+            continue; // the form's code lists: not read (see read.rs)
+        }
         let Some(target) = targets.get(id) else {
             continue;
         };

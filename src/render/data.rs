@@ -2,6 +2,8 @@
 //! reads is formatted here, in Rust: 和暦 dates, digits grouped by three, rates, `x` for suppressed cells. The
 //! templates only lay it out. Text from members arrives as JSON strings and is set as text.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use crate::aggregate::{Aggregate, Edition, Level};
@@ -232,20 +234,46 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
         practices,
         |n| json!({"period": "", "submitter": more_text(n), "category": "", "title": "", "summary": "", "partners": "", "outcome": ""}),
     );
-    let requests: Vec<Value> = agg
-        .requests
-        .iter()
-        .map(|g| {
-            json!({
-                "addressee": g.addressee_name,
-                "items": capped(g.requests.iter().map(|r| json!({
-                    "period": r.period, "from": r.from_name, "kind": r.kind, "content": r.content,
-                    "desired_by": r.desired_by.map(wareki).unwrap_or_default(),
-                    "reply": if r.reply { "要" } else { "不要" },
-                })).collect::<Vec<_>>(), |n| json!({"period": "", "from": more_text(n), "kind": "", "content": "", "desired_by": "", "reply": ""})),
-            })
-        })
-        .collect();
+    // Requests by addressee, at most PDF_MAX_LIST in all; every group keeps its true counts.
+    let mut budget = PDF_MAX_LIST;
+    let mut left_out = 0;
+    let mut requests: Vec<Value> = Vec::new();
+    let more_request = |n| json!({"period": "", "from": more_text(n), "kind": "", "content": "", "desired_by": "", "reply": ""});
+    for g in &agg.requests {
+        let total = g.requests.len();
+        if budget == 0 {
+            left_out += total;
+            continue;
+        }
+        let shown = total.min(budget);
+        budget -= shown;
+        let mut items: Vec<Value> = g.requests.iter().take(shown).map(|r| json!({
+            "period": r.period, "from": r.from_name, "kind": r.kind, "content": r.content,
+            "desired_by": r.desired_by.map(wareki).unwrap_or_default(),
+            "reply": if r.reply { "要" } else { "不要" },
+        })).collect();
+        if shown < total {
+            items.push(more_request(total - shown));
+        }
+        let mut by_period: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &g.requests {
+            *by_period.entry(r.period.as_str()).or_default() += 1;
+        }
+        requests.push(json!({
+            "addressee": g.addressee_name,
+            "count": total,
+            "by_period": by_period,
+            "items": items,
+        }));
+    }
+    if left_out > 0 {
+        requests.push(json!({
+            "addressee": "ほかの依頼先",
+            "count": left_out,
+            "by_period": {},
+            "items": [more_request(left_out)],
+        }));
+    }
     let status_rows: Vec<Value> = agg
         .status
         .iter()

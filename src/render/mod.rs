@@ -11,7 +11,6 @@ mod excel;
 use std::path::Path;
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde_json::json;
 
 use crate::aggregate::{Aggregate, Edition, FigureAudit};
@@ -82,8 +81,11 @@ pub fn render(
         }
         None => String::new(),
     };
-    let mut outputs = Vec::new();
+    // The editions' aggregates first (the public one protected and audited), then every
+    // document of every edition in one batch, the longest first, so that all cores stay
+    // busy to the end.
     let mut audits = Vec::new();
+    let mut aggregates: Vec<(Edition, Aggregate)> = Vec::new();
     for &edition in editions {
         let started = Instant::now();
         let agg = match edition {
@@ -98,83 +100,41 @@ pub fn render(
             format!("{} 秘匿処理", edition.label()),
             started.elapsed().as_secs_f64(),
         ));
+        aggregates.push((edition, agg));
+    }
+    let fy = council.fiscal_year();
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut shared: Vec<EditionData> = Vec::new();
+    for (e, (_, agg)) in aggregates.iter().enumerate() {
+        jobs.extend(jobs_of(council, agg, meeting, e));
+        shared.push(EditionData::new(&data::edition(council, agg, meeting, &guideline)));
+    }
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&j| (std::cmp::Reverse(jobs[j].weight), j));
+    let compile = |j: usize| {
+        let job = &jobs[j];
+        let (edition, agg) = &aggregates[job.edition];
+        let started = Instant::now();
+        let doc = data::document(&job.doc, job.papers.as_ref());
+        let ident = format!(
+            "kyogikai/{}/{fy}/{}/{}",
+            council.def.council.prefecture_code,
+            job.doc.key,
+            edition.dir_name()
+        );
+        engine
+            .pdf(job.template, &shared[job.edition], &doc, agg.as_of, &ident)
+            .map(|bytes| (bytes, started.elapsed().as_secs_f64()))
+    };
+    let mut pdfs: Vec<Option<(Vec<u8>, f64)>> = (0..jobs.len()).map(|_| None).collect();
+    for (j, result) in on_workers(&order, &compile) {
+        pdfs[j] = Some(result?);
+    }
+    let mut outputs = Vec::new();
+    for (e, (edition, agg)) in aggregates.iter().enumerate() {
         let dir = edition.dir_name();
-        let fy = council.fiscal_year();
-        // The documents of this edition, compiled in parallel (typst's cache is shared).
-        struct Job {
-            name: String,
-            template: &'static str,
-            doc: data::Doc,
-            papers: Option<serde_json::Value>,
-        }
-        let nendo = crate::dates::nendo(fy);
-        let mut jobs = vec![
-            Job {
-                name: "事業実施計画.pdf".into(),
-                template: "plan.typ",
-                doc: data::Doc {
-                    key: "plan".into(),
-                    title: format!("{nendo} {} 事業実施計画", council.def.council.short_name),
-                },
-                papers: None,
-            },
-            Job {
-                name: "KPI進捗状況報告.pdf".into(),
-                template: "progress.typ",
-                doc: data::Doc {
-                    key: "progress".into(),
-                    title: format!("{nendo} KPI進捗状況報告（{}）", agg.report_period.name),
-                },
-                papers: None,
-            },
-        ];
-        if let Some(m) = meeting {
-            let list = papers(m);
-            let papers_json: Vec<serde_json::Value> = list
-                .iter()
-                .map(|(k, n, t)| json!({"key": k, "number": n, "title": t}))
-                .collect();
-            let title = format!(
-                "{nendo}第{}回{} 会議資料",
-                m.number, council.def.council.short_name
-            );
-            jobs.push(Job {
-                name: "会議資料.pdf".into(),
-                template: "packet.typ",
-                doc: data::Doc {
-                    key: format!("packet{}", m.number),
-                    title,
-                },
-                papers: Some(json!({"list": papers_json, "only": null})),
-            });
-            for (i, (key, number, paper_title)) in list.iter().enumerate() {
-                jobs.push(Job {
-                    name: format!("会議資料/{number}_{paper_title}.pdf"),
-                    template: "packet.typ",
-                    doc: data::Doc {
-                        key: format!("packet{}-{key}", m.number),
-                        title: format!("{number} {paper_title}"),
-                    },
-                    papers: Some(json!({"list": papers_json, "only": i})),
-                });
-            }
-        }
-        let shared = EditionData::new(&data::edition(council, &agg, meeting, &guideline));
-        let compiled: Vec<Result<(Vec<u8>, f64)>> = jobs
-            .par_iter()
-            .map(|job| {
-                let started = Instant::now();
-                let doc = data::document(&job.doc, job.papers.as_ref());
-                let ident = format!(
-                    "kyogikai/{}/{fy}/{}/{}",
-                    council.def.council.prefecture_code, job.doc.key, dir
-                );
-                let bytes = engine.pdf(job.template, &shared, &doc, agg.as_of, &ident)?;
-                Ok((bytes, started.elapsed().as_secs_f64()))
-            })
-            .collect();
-        for (job, result) in jobs.iter().zip(compiled) {
-            let (bytes, secs) = result?;
+        for (job, pdf) in jobs.iter().zip(&mut pdfs).filter(|(job, _)| job.edition == e) {
+            let (bytes, secs) = pdf.take().expect("compiled once");
             timings
                 .entries
                 .push((format!("{} {}", edition.label(), job.name), secs));
@@ -184,7 +144,7 @@ pub fn render(
             });
         }
         let started = Instant::now();
-        for (name, bytes) in excel::workbooks(council, &agg)? {
+        for (name, bytes) in excel::workbooks(council, agg)? {
             outputs.push(Output {
                 path: format!("{dir}/{name}"),
                 bytes,
@@ -200,4 +160,118 @@ pub fn render(
         });
     }
     Ok((outputs, audits))
+}
+
+/// Runs `work` for each of `items` on one plain thread per core, in the order given. Plain
+/// threads rather than rayon's: typst parallelises inside a compilation with rayon, and a
+/// rayon worker waiting there would start another whole document, so that every document
+/// could be in memory at once. Here at most one document per core is.
+fn on_workers<T: Send>(
+    items: &[usize],
+    work: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<(usize, T)> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(items.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&item) = items.get(k) else { break };
+                    let value = work(item);
+                    done.lock().expect("results").push((item, value));
+                }
+            });
+        }
+    });
+    done.into_inner().expect("results")
+}
+
+/// One PDF to compile.
+struct Job {
+    /// Index into the editions being rendered.
+    edition: usize,
+    name: String,
+    template: &'static str,
+    doc: data::Doc,
+    papers: Option<serde_json::Value>,
+    /// Rough relative cost, to start the long documents first.
+    weight: u32,
+}
+
+/// The PDFs of one edition: the plan, the progress report and, for a meeting, the packet
+/// and each of its papers on its own.
+fn jobs_of(
+    council: &Council,
+    agg: &Aggregate,
+    meeting: Option<&Meeting>,
+    edition: usize,
+) -> Vec<Job> {
+    let nendo = crate::dates::nendo(council.fiscal_year());
+    let mut jobs = vec![
+        Job {
+            edition,
+            name: "事業実施計画.pdf".into(),
+            template: "plan.typ",
+            doc: data::Doc {
+                key: "plan".into(),
+                title: format!("{nendo} {} 事業実施計画", council.def.council.short_name),
+            },
+            papers: None,
+            weight: 2,
+        },
+        Job {
+            edition,
+            name: "KPI進捗状況報告.pdf".into(),
+            template: "progress.typ",
+            doc: data::Doc {
+                key: "progress".into(),
+                title: format!("{nendo} KPI進捗状況報告（{}）", agg.report_period.name),
+            },
+            papers: None,
+            weight: 4,
+        },
+    ];
+    if let Some(m) = meeting {
+        let list = papers(m);
+        let papers_json: Vec<serde_json::Value> = list
+            .iter()
+            .map(|(k, n, t)| json!({"key": k, "number": n, "title": t}))
+            .collect();
+        let title = format!(
+            "{nendo}第{}回{} 会議資料",
+            m.number, council.def.council.short_name
+        );
+        jobs.push(Job {
+            edition,
+            name: "会議資料.pdf".into(),
+            template: "packet.typ",
+            doc: data::Doc {
+                key: format!("packet{}", m.number),
+                title,
+            },
+            papers: Some(json!({"list": papers_json, "only": null})),
+            weight: 8,
+        });
+        for (i, (key, number, paper_title)) in list.iter().enumerate() {
+            let weight = match key.as_str() {
+                "progress" => 4,
+                "plan" => 2,
+                _ => 1,
+            };
+            jobs.push(Job {
+                edition,
+                name: format!("会議資料/{number}_{paper_title}.pdf"),
+                template: "packet.typ",
+                doc: data::Doc {
+                    key: format!("packet{}-{key}", m.number),
+                    title: format!("{number} {paper_title}"),
+                },
+                papers: Some(json!({"list": papers_json, "only": i})),
+                weight,
+            });
+        }
+    }
+    jobs
 }
