@@ -197,6 +197,9 @@ pub fn build_summary(built: &crate::pipeline::Built, timings: bool) -> String {
         for (what, secs) in &built.timings {
             out.push_str(&format!("  {what}: {:.0} ms\n", secs * 1000.0));
         }
+        if let Some(mib) = peak_memory_mib() {
+            out.push_str(&format!("  最大メモリ（読み取り用の子プロセスを除く）: {mib} MiB\n"));
+        }
     }
     out.push_str(&format!("\n開くフォルダ: {path}\n"));
     out
@@ -224,4 +227,12 @@ pub fn verify_text(dir: &std::path::Path, v: &crate::archive::Verification) -> S
         out.push_str(&format!("  目録にないファイル: {f}\n"));
     }
     out
+}
+
+/// The peak resident memory of this process so far (Linux `VmHWM`), if the system says.
+fn peak_memory_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::aggregate::{self, Edition};
-use crate::archive::{self, Stored};
+use crate::archive::{self, Item, Stored};
 use crate::check::{self, Outcome};
 use crate::commands::Run;
 use crate::council::Council;
@@ -120,42 +120,48 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
         Some(m) => format!("{}第{}回協議会", nendo(council.fiscal_year()), m.number),
         None => format!("{}{}", nendo(council.fiscal_year()), agg.report_period.name),
     });
-    let mut payload: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut payload = archive::Payload::new();
     let documents = rendered.len();
     for o in rendered {
-        payload.insert(o.path, o.bytes);
+        payload.insert(o.path, Item::bytes(o.bytes));
     }
     for (name, bytes) in check_files {
-        payload.insert(format!("check/{name}"), bytes);
+        payload.insert(format!("check/{name}"), Item::bytes(bytes));
     }
-    payload.insert("aggregate.json".into(), agg.to_json().into_bytes());
+    payload.insert(
+        "aggregate.json".into(),
+        Item::bytes(agg.to_json().into_bytes()),
+    );
     if !audits.is_empty() {
         payload.insert(
             "internal/秘匿検査.json".into(),
-            serde_json::to_string_pretty(&audits)
-                .expect("plain")
-                .into_bytes(),
+            Item::bytes(
+                serde_json::to_string_pretty(&audits)
+                    .expect("plain")
+                    .into_bytes(),
+            ),
         );
     }
     for (name, text) in mail_texts(&council, meeting, &templates)? {
-        payload.insert(format!("mail/{name}"), text.into_bytes());
+        payload.insert(format!("mail/{name}"), Item::bytes(text.into_bytes()));
     }
-    let inputs = input_files(&council, &outcome)?;
-    for f in &inputs {
-        payload.insert(f.0.clone(), f.1.clone());
+    let mut states = BTreeMap::new();
+    for (path, item, state) in input_files(&council, &outcome)? {
+        states.insert(path.clone(), state);
+        payload.insert(path, item);
     }
     let manifest = manifest(
         run,
         &council,
         &outcome,
-        &inputs,
+        &states,
         &payload,
         &label,
         &options.editions,
     );
-    payload.insert("manifest.json".into(), manifest.into_bytes());
+    payload.insert("manifest.json".into(), Item::bytes(manifest.into_bytes()));
     let index = index_html(&council, run, &label, &payload, &templates)?;
-    payload.insert("index.html".into(), index.into_bytes());
+    payload.insert("index.html".into(), Item::bytes(index.into_bytes()));
     let info = bag_info(&council, run, &label, meeting, &options.editions);
     let root = run.out.join("archive");
     let stored = archive::store(
@@ -176,25 +182,27 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
 }
 
 /// Inputs as archived: the council definition and every submitted file, under `inputs/`.
+/// Inputs as archived: the council definition and every submitted file, under `inputs/`,
+/// each with its ledger state. Submitted files are copied from disk when the archive is
+/// written, checked against the hash they were read with.
 fn input_files(
     council: &Council,
     outcome: &Outcome,
-) -> Result<Vec<(String, Vec<u8>, Option<String>)>> {
+) -> Result<Vec<(String, Item, Option<String>)>> {
     let mut out = Vec::new();
-    let mut add = |rel: String, path: &std::path::Path, state: Option<String>| -> Result<()> {
+    let mut add = |rel: String, path: &std::path::Path| -> Result<()> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        out.push((format!("inputs/{rel}"), bytes, state));
+        out.push((format!("inputs/{rel}"), Item::bytes(bytes), None));
         Ok(())
     };
     let council_file = council.dir.join("council.toml");
-    add("council.toml".into(), &council_file, None)?;
+    add("council.toml".into(), &council_file)?;
     add(
         council.def.council.municipalities_file.clone(),
         &council.path(&council.def.council.municipalities_file),
-        None,
     )?;
     if let Some(g) = &council.def.council.guideline_file {
-        add(g.clone(), &council.path(g), None)?;
+        add(g.clone(), &council.path(g))?;
     }
     for e in &outcome.ledger.entries {
         let Some(i) = e.file_index else { continue };
@@ -206,7 +214,11 @@ fn input_files(
             .unwrap_or_else(|_| format!("submitted/{}", file.name));
         // Files too large to read are listed in the manifest but not copied.
         if file.size <= crate::ingest::Limits::default().max_file_bytes {
-            add(rel, &file.path, Some(e.state.label().to_string()))?;
+            out.push((
+                format!("inputs/{rel}"),
+                Item::file(&file.path, &file.sha256, file.size),
+                Some(e.state.label().to_string()),
+            ));
         }
     }
     Ok(out)
@@ -216,25 +228,25 @@ fn manifest(
     run: &Run,
     council: &Council,
     outcome: &Outcome,
-    inputs: &[(String, Vec<u8>, Option<String>)],
-    payload: &BTreeMap<String, Vec<u8>>,
+    states: &BTreeMap<String, Option<String>>,
+    payload: &archive::Payload,
     label: &str,
     editions: &[Edition],
 ) -> String {
-    let file = |path: &str, bytes: &[u8], state: Option<String>| ManifestFile {
+    let file = |path: &str, item: &Item, state: Option<String>| ManifestFile {
         path: path.to_string(),
-        sha256: archive::bag::sha256(bytes),
-        size: bytes.len(),
+        sha256: item.sha256.clone(),
+        size: item.size as usize,
         state,
     };
-    let inputs_list: Vec<ManifestFile> = inputs
+    let inputs_list: Vec<ManifestFile> = payload
         .iter()
-        .map(|(p, b, s)| file(p, b, s.clone()))
+        .filter_map(|(p, i)| states.get(p).map(|s| file(p, i, s.clone())))
         .collect();
     let outputs: Vec<ManifestFile> = payload
         .iter()
         .filter(|(p, _)| !p.starts_with("inputs/"))
-        .map(|(p, b)| file(p, b, None))
+        .map(|(p, i)| file(p, i, None))
         .collect();
     let counts: BTreeMap<&str, usize> = State::ALL
         .iter()
@@ -374,7 +386,7 @@ fn index_html(
     council: &Council,
     run: &Run,
     label: &str,
-    payload: &BTreeMap<String, Vec<u8>>,
+    payload: &archive::Payload,
     templates: &Templates,
 ) -> Result<String> {
     let groups_def: [(&str, &str); 6] = [
@@ -390,7 +402,7 @@ fn index_html(
         let files: Vec<serde_json::Value> = payload
             .iter()
             .filter(|(p, _)| if prefix.is_empty() { !p.contains('/') } else { p.starts_with(prefix) })
-            .map(|(p, b)| json!({"name": p, "href": p, "size": crate::text::group_digits(b.len() as i64), "sha256": archive::bag::sha256(b)}))
+            .map(|(p, i)| json!({"name": p, "href": p, "size": crate::text::group_digits(i.size as i64), "sha256": i.sha256}))
             .collect();
         if !files.is_empty() {
             groups.push(json!({"title": title, "files": files}));

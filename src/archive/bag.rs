@@ -28,23 +28,36 @@ pub fn decode_path(path: &str) -> String {
         .replace("%25", "%")
 }
 
-/// Writes a complete bag into `dir` from payload files (path under `data/` → bytes) and
-/// bag-info entries. Returns the payload manifest (path → hash).
+/// Writes a complete bag into `dir` from payload files (path under `data/`) and bag-info
+/// entries. Files on disk are copied in pieces and hashed on the way; one that no longer
+/// has the hash it was read with is an error. Returns the payload manifest (path → hash).
 pub fn write_bag(
     dir: &Path,
-    payload: &BTreeMap<String, Vec<u8>>,
+    payload: &super::Payload,
     info: &[(String, String)],
 ) -> Result<BTreeMap<String, String>> {
     let mut manifest = BTreeMap::new();
-    for (path, bytes) in payload {
-        write_file(&dir.join("data").join(path), bytes)?;
-        manifest.insert(format!("data/{path}"), sha256(bytes));
+    for (path, item) in payload {
+        let to = dir.join("data").join(path);
+        match &item.content {
+            super::Content::Bytes(bytes) => write_file(&to, bytes)?,
+            super::Content::File(from) => {
+                let copied = copy_hashed(from, &to)?;
+                if copied != item.sha256 {
+                    return Err(Error::Other(format!(
+                        "{}: 読み込んだ後に内容が変わりました。もう一度実行してください",
+                        from.display()
+                    )));
+                }
+            }
+        }
+        manifest.insert(format!("data/{path}"), item.sha256.clone());
     }
     let manifest_text: String = manifest
         .iter()
         .map(|(p, h)| format!("{h}  {}\n", encode_path(p)))
         .collect();
-    let size: usize = payload.values().map(Vec::len).sum();
+    let size: u64 = payload.values().map(|i| i.size).sum();
     let mut info_text = String::new();
     for (k, v) in info {
         info_text.push_str(&format!("{k}: {}\n", v.replace('\n', " ")));
@@ -63,6 +76,28 @@ pub fn write_bag(
     }
     write_file(&dir.join("tagmanifest-sha256.txt"), tag_manifest.as_bytes())?;
     Ok(manifest)
+}
+
+/// Copies `from` to `to` and returns the SHA-256 of what was copied.
+fn copy_hashed(from: &Path, to: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::{Read, Write};
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut src = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+    let mut dst = std::fs::File::create(to).map_err(|e| Error::io(to, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = src.read(&mut buf).map_err(|e| Error::io(from, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        dst.write_all(&buf[..n]).map_err(|e| Error::io(to, e))?;
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// What `verify` found.

@@ -115,10 +115,46 @@ pub fn folder_name(date: chrono::NaiveDate, label: &str) -> String {
 }
 
 /// Stores the payload as a bag under `root/<name>` (or a revision of it).
+/// One file of an archive's payload: bytes made by this run, or a file on disk (a submitted
+/// workbook) copied as it is, with the hash and size it had when it was read.
+pub enum Content {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+pub struct Item {
+    pub content: Content,
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl Item {
+    pub fn bytes(bytes: Vec<u8>) -> Item {
+        Item {
+            sha256: bag::sha256(&bytes),
+            size: bytes.len() as u64,
+            content: Content::Bytes(bytes),
+        }
+    }
+
+    /// A file to copy; `sha256` and `size` are those it had when it was read, and the copy
+    /// fails if it has changed since.
+    pub fn file(path: &Path, sha256: &str, size: u64) -> Item {
+        Item {
+            content: Content::File(path.to_path_buf()),
+            sha256: sha256.to_string(),
+            size,
+        }
+    }
+}
+
+/// Payload path (under `data/`) → file.
+pub type Payload = BTreeMap<String, Item>;
+
 pub fn store(
     root: &Path,
     name: &str,
-    payload: &BTreeMap<String, Vec<u8>>,
+    payload: &Payload,
     info: &[(String, String)],
 ) -> Result<Stored> {
     let _lock = Lock::take(root)?;
