@@ -332,17 +332,25 @@ pub fn write_submissions(
     seed: u64,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
+    use rayon::prelude::*;
     let mut written = Vec::new();
     for period in periods {
         let folder = dir.join(council.fiscal_year().to_string()).join(&period.id);
         let issued = issued_for(period);
-        for submitter in &council.submitters {
-            let filled = submission(council, submitter, period, seed);
-            let bytes = forms::workbook(council, submitter, period, issued, Some(&filled), None)?;
-            let path = folder.join(forms::file_name(submitter));
-            write_file(&path, &bytes)?;
-            written.push(path);
-        }
+        // Each workbook depends only on its submitter and the seed: made in parallel.
+        let paths: Vec<PathBuf> = council
+            .submitters
+            .par_iter()
+            .map(|submitter| {
+                let filled = submission(council, submitter, period, seed);
+                let bytes =
+                    forms::workbook(council, submitter, period, issued, Some(&filled), None)?;
+                let path = folder.join(forms::file_name(submitter));
+                write_file(&path, &bytes)?;
+                Ok(path)
+            })
+            .collect::<Result<_>>()?;
+        written.extend(paths);
     }
     Ok(written)
 }

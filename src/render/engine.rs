@@ -127,18 +127,10 @@ impl Engine {
             standards,
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options)
-            .map_err(|errors| Error::Other(diagnostics(&world, &errors)));
-        drop(document);
-        // typst's cache keeps every result until told otherwise; entries no document used in
-        // the last few compilations go, so memory stays bounded however large the run.
-        typst::comemo::evict(CACHE_AGE);
-        pdf
+        typst_pdf::pdf(&document, &options)
+            .map_err(|errors| Error::Other(diagnostics(&world, &errors)))
     }
 }
-
-/// How many compilations a cache entry survives unused (see [`typst::comemo::evict`]).
-const CACHE_AGE: usize = 4;
 
 fn file_id(path: &str) -> FileId {
     RootedPath::new(
