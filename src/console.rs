@@ -198,7 +198,9 @@ pub fn build_summary(built: &crate::pipeline::Built, timings: bool) -> String {
             out.push_str(&format!("  {what}: {:.0} ms\n", secs * 1000.0));
         }
         if let Some(mib) = peak_memory_mib() {
-            out.push_str(&format!("  最大メモリ（読み取り用の子プロセスを除く）: {mib} MiB\n"));
+            out.push_str(&format!(
+                "  最大メモリ（読み取り用の子プロセスを除く）: {mib} MiB\n"
+            ));
         }
     }
     out.push_str(&format!("\n開くフォルダ: {path}\n"));

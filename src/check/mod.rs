@@ -96,12 +96,16 @@ pub fn check(council: &Council, as_of: NaiveDate, options: &Options) -> Result<O
     };
     let ctx = Context::new(council, &spec, expected);
     // Each workbook is validated as soon as it is parsed and then dropped.
-    let validated = ingest::ingest(&paths, &limits, &isolation, workers, &|item| {
-        match &item.result {
+    let validated = ingest::ingest(
+        &paths,
+        &limits,
+        &isolation,
+        workers,
+        &|item| match &item.result {
             Ok(raw) => validate::validate(&item.file, raw, &ctx),
             Err(failure) => failed(&item.file, failure),
-        }
-    })
+        },
+    )
     .map_err(Error::Other)?;
     let (files, mut checked): (Vec<SubmittedFile>, Vec<Checked>) = validated.into_iter().unzip();
     let periods = expected_periods(council, options, &checked)?;

@@ -65,7 +65,10 @@ pub fn ingest<T: Send>(
         .filter(|(_, i)| i.result.is_ok())
         .map(|(n, _)| n)
         .collect();
-    let todo_paths: Vec<PathBuf> = todo.iter().map(|&n| prechecked[n].file.path.clone()).collect();
+    let todo_paths: Vec<PathBuf> = todo
+        .iter()
+        .map(|&n| prechecked[n].file.path.clone())
+        .collect();
     let finish = |k: usize, result: Result<RawWorkbook, ReadFailure>| {
         let item = Ingested {
             file: prechecked[todo[k]].file.clone(),
@@ -79,7 +82,9 @@ pub fn ingest<T: Send>(
             .enumerate()
             .map(|(k, p)| finish(k, parse_file(p, limits)))
             .collect(),
-        Isolation::Child(settings) => isolate::parse_isolated(&todo_paths, settings, workers, &finish)?,
+        Isolation::Child(settings) => {
+            isolate::parse_isolated(&todo_paths, settings, workers, &finish)?
+        }
     };
     let mut parsed = parsed.into_iter();
     let mut out = Vec::with_capacity(prechecked.len());
@@ -87,7 +92,10 @@ pub fn ingest<T: Send>(
     for (n, item) in prechecked.into_iter().enumerate() {
         if next.peek() == Some(&&n) {
             next.next();
-            out.push((item.file, parsed.next().expect("one result per parsed file")));
+            out.push((
+                item.file,
+                parsed.next().expect("one result per parsed file"),
+            ));
         } else {
             let value = then(&item);
             out.push((item.file, value));

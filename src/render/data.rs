@@ -247,11 +247,18 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
         }
         let shown = total.min(budget);
         budget -= shown;
-        let mut items: Vec<Value> = g.requests.iter().take(shown).map(|r| json!({
-            "period": r.period, "from": r.from_name, "kind": r.kind, "content": r.content,
-            "desired_by": r.desired_by.map(wareki).unwrap_or_default(),
-            "reply": if r.reply { "要" } else { "不要" },
-        })).collect();
+        let mut items: Vec<Value> = g
+            .requests
+            .iter()
+            .take(shown)
+            .map(|r| {
+                json!({
+                    "period": r.period, "from": r.from_name, "kind": r.kind, "content": r.content,
+                    "desired_by": r.desired_by.map(wareki).unwrap_or_default(),
+                    "reply": if r.reply { "要" } else { "不要" },
+                })
+            })
+            .collect();
         if shown < total {
             items.push(more_request(total - shown));
         }

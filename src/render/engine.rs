@@ -57,6 +57,11 @@ impl EditionData {
     pub fn new(value: &serde_json::Value) -> Self {
         EditionData(Bytes::new(serde_json::to_vec(value).expect("plain data")))
     }
+
+    /// Size of the JSON in bytes.
+    pub fn size(&self) -> usize {
+        self.0.len()
+    }
 }
 
 impl Engine {

@@ -107,7 +107,9 @@ pub fn render(
     let mut shared: Vec<EditionData> = Vec::new();
     for (e, (_, agg)) in aggregates.iter().enumerate() {
         jobs.extend(jobs_of(council, agg, meeting, e));
-        shared.push(EditionData::new(&data::edition(council, agg, meeting, &guideline)));
+        shared.push(EditionData::new(&data::edition(
+            council, agg, meeting, &guideline,
+        )));
     }
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&j| (std::cmp::Reverse(jobs[j].weight), j));
@@ -127,13 +129,39 @@ pub fn render(
             .map(|bytes| (bytes, started.elapsed().as_secs_f64()))
     };
     let mut pdfs: Vec<Option<(Vec<u8>, f64)>> = (0..jobs.len()).map(|_| None).collect();
-    for (j, result) in on_workers(&order, &compile) {
-        pdfs[j] = Some(result?);
+    // Small runs compile both editions in one batch (fastest). Large ones compile edition by
+    // edition and empty typst's cache in between: the editions share no layout, and keeping
+    // both editions' layouts of long documents would double the peak memory.
+    let large = shared.iter().any(|d| d.size() > LARGE_EDITION_DATA);
+    let batches: Vec<Vec<usize>> = if large {
+        (0..aggregates.len())
+            .map(|e| {
+                order
+                    .iter()
+                    .copied()
+                    .filter(|&j| jobs[j].edition == e)
+                    .collect()
+            })
+            .collect()
+    } else {
+        vec![order]
+    };
+    for batch in batches {
+        for (j, result) in on_workers(&batch, &compile) {
+            pdfs[j] = Some(result?);
+        }
+        if large {
+            typst::comemo::evict(0);
+        }
     }
     let mut outputs = Vec::new();
     for (e, (edition, agg)) in aggregates.iter().enumerate() {
         let dir = edition.dir_name();
-        for (job, pdf) in jobs.iter().zip(&mut pdfs).filter(|(job, _)| job.edition == e) {
+        for (job, pdf) in jobs
+            .iter()
+            .zip(&mut pdfs)
+            .filter(|(job, _)| job.edition == e)
+        {
             let (bytes, secs) = pdf.take().expect("compiled once");
             timings
                 .entries
@@ -166,10 +194,7 @@ pub fn render(
 /// threads rather than rayon's: typst parallelises inside a compilation with rayon, and a
 /// rayon worker waiting there would start another whole document, so that every document
 /// could be in memory at once. Here at most one document per core is.
-fn on_workers<T: Send>(
-    items: &[usize],
-    work: &(dyn Fn(usize) -> T + Sync),
-) -> Vec<(usize, T)> {
+fn on_workers<T: Send>(items: &[usize], work: &(dyn Fn(usize) -> T + Sync)) -> Vec<(usize, T)> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::Mutex::new(Vec::with_capacity(items.len()));
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -187,6 +212,10 @@ fn on_workers<T: Send>(
     });
     done.into_inner().expect("results")
 }
+
+/// Edition data larger than this (bytes of JSON, a council of several thousand workbooks) marks
+/// a large run, compiled edition by edition.
+const LARGE_EDITION_DATA: usize = 1 << 20;
 
 /// One PDF to compile.
 struct Job {
