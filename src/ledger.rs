@@ -4,7 +4,7 @@
 //! Contract: [`build`] never drops a file; `entries` holds one entry per file in input order,
 //! then one per expected-but-absent (submitter, period). Counts always add up to the files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -99,13 +99,25 @@ impl Ledger {
             .count()
     }
 
-    /// The accepted entry of (submitter, period), if any.
+    /// The accepted entry of (submitter, period), if any. For many lookups, see
+    /// [`Self::accepted_all`].
     pub fn accepted(&self, submitter: &str, period: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| {
             e.state.is_accepted()
                 && e.submitter.as_deref() == Some(submitter)
                 && e.period.as_deref() == Some(period)
         })
+    }
+
+    /// Every accepted entry by (submitter, period): the first, as [`Self::accepted`] finds.
+    pub fn accepted_all(&self) -> HashMap<(&str, &str), &Entry> {
+        let mut out = HashMap::new();
+        for e in self.entries.iter().filter(|e| e.state.is_accepted()) {
+            if let (Some(s), Some(p)) = (e.submitter.as_deref(), e.period.as_deref()) {
+                out.entry((s, p)).or_insert(e);
+            }
+        }
+        out
     }
 }
 
@@ -221,13 +233,14 @@ pub fn build(
         });
     }
     let mut absent = Vec::new();
+    let present: HashSet<(String, String)> = ledger
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.submitter.clone()?, e.period.clone()?)))
+        .collect();
     for period in expected_periods {
         for s in &council.submitters {
-            let present = ledger.entries.iter().any(|e| {
-                e.submitter.as_deref() == Some(s.id.as_str())
-                    && e.period.as_deref() == Some(period.id.as_str())
-            });
-            if present {
+            if present.contains(&(s.id.clone(), period.id.clone())) {
                 continue;
             }
             let overdue = as_of > period.deadline;

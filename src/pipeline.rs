@@ -75,9 +75,13 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
         reader_exe: run.exe.clone(),
         ..Default::default()
     };
-    let outcome = check::check(&council, run.as_of, &check_options)?;
+    let mut outcome = check::check(&council, run.as_of, &check_options)?;
     timings.push(("読込・検証".to_string(), t.elapsed().as_secs_f64()));
     let check_files = check::outputs(&council, &outcome, &templates)?;
+    // The typed copies of the inputs served only the feedback workbooks.
+    for c in &mut outcome.checked {
+        c.typed = Default::default();
+    }
 
     let t = stage(&bar, "集計中");
     let previous = options
@@ -95,6 +99,11 @@ pub fn build(run: &Run, options: &Options) -> Result<Built> {
             .map(|m| m.period.clone())
     });
     let agg = aggregate::aggregate(&council, &outcome, period.as_deref(), previous.as_ref())?;
+    // From here on only the ledger and the findings are used: the rows go.
+    for c in &mut outcome.checked {
+        c.submission.tables.clear();
+        c.submission.figures.clear();
+    }
     timings.push(("集計".to_string(), t.elapsed().as_secs_f64()));
 
     let t = stage(&bar, "資料を作成中（PDF・Excel）");

@@ -426,12 +426,10 @@ fn initiatives(council: &Council, outcome: &Outcome) -> Vec<Initiative> {
         .collect();
     let order = |i: &Initiative| {
         council
-            .submitters
-            .iter()
-            .position(|s| s.id == i.submitter)
+            .submitter_position(&i.submitter)
             .unwrap_or(usize::MAX)
     };
-    out.sort_by_key(|i| (i.period.clone(), order(i)));
+    out.sort_by_cached_key(|i| (i.period.clone(), order(i)));
     out
 }
 

@@ -21,12 +21,13 @@ pub fn check(council: &Council, files: &[SubmittedFile], checked: &mut [Checked]
         .iter()
         .filter(|p| p.kind == PeriodKind::Progress)
         .collect();
+    let accepted = ledger.accepted_all();
     for s in &council.submitters {
         for pair in progress.windows(2) {
             let (prev, cur) = (pair[0], pair[1]);
             let (Some(a), Some(b)) = (
-                ledger.accepted(&s.id, &prev.id),
-                ledger.accepted(&s.id, &cur.id),
+                accepted.get(&(s.id.as_str(), prev.id.as_str())),
+                accepted.get(&(s.id.as_str(), cur.id.as_str())),
             ) else {
                 continue;
             };

@@ -222,11 +222,11 @@ pub fn sorted_entries<'a>(council: &Council, outcome: &'a Outcome) -> Vec<&'a En
     let submitter_pos = |e: &Entry| {
         e.submitter
             .as_deref()
-            .and_then(|s| council.submitters.iter().position(|x| x.id == s))
+            .and_then(|s| council.submitter_position(s))
             .unwrap_or(usize::MAX)
     };
     let mut entries: Vec<&Entry> = outcome.ledger.entries.iter().collect();
-    entries.sort_by_key(|e| (period_pos(e), submitter_pos(e), e.file.clone()));
+    entries.sort_by_cached_key(|e| (period_pos(e), submitter_pos(e), e.file.clone()));
     entries
 }
 

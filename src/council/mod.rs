@@ -193,6 +193,11 @@ impl Council {
             })
     }
 
+    /// The position of a submitter in the definition's order.
+    pub fn submitter_position(&self, id: &str) -> Option<usize> {
+        self.submitter_at.get(id).copied()
+    }
+
     pub fn submitter(&self, id: &str) -> Option<&Submitter> {
         self.submitter_at.get(id).map(|&i| &self.submitters[i])
     }
