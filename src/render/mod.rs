@@ -147,11 +147,12 @@ pub fn render(
         vec![order]
     };
     for batch in batches {
-        for (j, result) in on_workers(&batch, &compile) {
+        for (j, result) in on_workers(&batch, workers(), &compile) {
             pdfs[j] = Some(result?);
         }
         if large {
             typst::comemo::evict(0);
+            release_free_memory();
         }
     }
     let mut outputs = Vec::new();
@@ -190,14 +191,17 @@ pub fn render(
     Ok((outputs, audits))
 }
 
-/// Runs `work` for each of `items` on one plain thread per core, in the order given. Plain
+/// Runs `work` for each of `items` on `threads` plain threads, in the order given. Plain
 /// threads rather than rayon's: typst parallelises inside a compilation with rayon, and a
 /// rayon worker waiting there would start another whole document, so that every document
 /// could be in memory at once. Here at most one document per core is.
-fn on_workers<T: Send>(items: &[usize], work: &(dyn Fn(usize) -> T + Sync)) -> Vec<(usize, T)> {
+fn on_workers<T: Send>(
+    items: &[usize],
+    threads: usize,
+    work: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<(usize, T)> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::Mutex::new(Vec::with_capacity(items.len()));
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|scope| {
         for _ in 0..threads.min(items.len()) {
             scope.spawn(|| {
@@ -216,6 +220,20 @@ fn on_workers<T: Send>(items: &[usize], work: &(dyn Fn(usize) -> T + Sync)) -> V
 /// Edition data larger than this (bytes of JSON, a council of several thousand workbooks) marks
 /// a large run, compiled edition by edition.
 const LARGE_EDITION_DATA: usize = 1 << 20;
+
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Hands memory freed by typst back to the system (glibc keeps it otherwise), so that the
+/// stages after a large edition start from a small footprint.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
 
 /// One PDF to compile.
 struct Job {
