@@ -113,6 +113,13 @@ pub fn render(
     }
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&j| (std::cmp::Reverse(jobs[j].weight), j));
+    // Small runs compile one document per core and share typst's cache (the papers reuse
+    // the packet's layout): fastest. Large runs (thousands of workbooks, documents of
+    // hundreds of pages) compile one document at a time (typst still uses every core inside
+    // it) and empty typst's cache after each, so that only one long document's layout is
+    // ever in memory.
+    let large = shared.iter().any(|d| d.size() > LARGE_EDITION_DATA);
+    let threads = if large { 1 } else { workers() };
     let compile = |j: usize| {
         let job = &jobs[j];
         let (edition, agg) = &aggregates[job.edition];
@@ -124,36 +131,18 @@ pub fn render(
             job.doc.key,
             edition.dir_name()
         );
-        engine
+        let r = engine
             .pdf(job.template, &shared[job.edition], &doc, agg.as_of, &ident)
-            .map(|bytes| (bytes, started.elapsed().as_secs_f64()))
-    };
-    let mut pdfs: Vec<Option<(Vec<u8>, f64)>> = (0..jobs.len()).map(|_| None).collect();
-    // Small runs compile both editions in one batch (fastest). Large ones compile edition by
-    // edition and empty typst's cache in between: the editions share no layout, and keeping
-    // both editions' layouts of long documents would double the peak memory.
-    let large = shared.iter().any(|d| d.size() > LARGE_EDITION_DATA);
-    let batches: Vec<Vec<usize>> = if large {
-        (0..aggregates.len())
-            .map(|e| {
-                order
-                    .iter()
-                    .copied()
-                    .filter(|&j| jobs[j].edition == e)
-                    .collect()
-            })
-            .collect()
-    } else {
-        vec![order]
-    };
-    for batch in batches {
-        for (j, result) in on_workers(&batch, workers(), &compile) {
-            pdfs[j] = Some(result?);
-        }
+            .map(|bytes| (bytes, started.elapsed().as_secs_f64()));
         if large {
             typst::comemo::evict(0);
             release_free_memory();
         }
+        r
+    };
+    let mut pdfs: Vec<Option<(Vec<u8>, f64)>> = (0..jobs.len()).map(|_| None).collect();
+    for (j, result) in on_workers(&order, threads, &compile) {
+        pdfs[j] = Some(result?);
     }
     let mut outputs = Vec::new();
     for (e, (edition, agg)) in aggregates.iter().enumerate() {
@@ -218,7 +207,7 @@ fn on_workers<T: Send>(
 }
 
 /// Edition data larger than this (bytes of JSON, a council of several thousand workbooks) marks
-/// a large run, compiled edition by edition.
+/// a large run, compiled one document at a time.
 const LARGE_EDITION_DATA: usize = 1 << 20;
 
 fn workers() -> usize {
