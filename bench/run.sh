@@ -4,9 +4,9 @@
 #   bench/run.sh [N ...]        (default: 1 10 100)
 #
 # For each N it makes N copies of every municipality and member (`kyogikai sample --scale N`,
-# one period: 75 × N workbooks), then times the release binary's `build` of both editions,
-# every PDF and Excel file and the archive, with /usr/bin/time -v (wall, CPU, peak memory)
-# and prints the stage split from `build --timings`.
+# one period: 75 × N workbooks; each copy has areas of its own), then times the release
+# binary's `build` of both editions, every PDF and Excel file and the archive, with
+# /usr/bin/time -v (wall, CPU, peak memory) and prints the stage split from `build --timings`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
