@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
+use kyogikai::aggregate::{self, Edition};
 use kyogikai::submission::{Row, Value};
+use kyogikai::{check, council, render as kyogikai_render};
 
 const AS_OF_RENDER: &str = "2027-05-31";
 
@@ -241,4 +243,39 @@ fn member_text_that_looks_like_markup_prints_literally() {
         assert!(compact.contains(&needle), "{h} did not print literally");
     }
     assert!(!text.contains("root:x:0:0"), "a file was read");
+}
+
+/// Large runs compile one document at a time and empty typst's cache after each; small runs
+/// compile in parallel and share it. Both ways give the same bytes.
+#[test]
+fn documents_are_the_same_however_they_are_scheduled() {
+    let dir = scratch_with_sample();
+    let council = council::load(&dir.path().join("inputs/council.toml")).unwrap();
+    let as_of = chrono::NaiveDate::parse_from_str(AS_OF_RENDER, "%Y-%m-%d").unwrap();
+    let outcome = check::check(&council, as_of, &check::Options::default()).unwrap();
+    let agg = aggregate::aggregate(&council, &outcome, None, None).unwrap();
+    let meeting = council.meeting(2).unwrap();
+    let templates = repo().join("templates");
+    let mut each = |large_above| {
+        let mut timings = kyogikai_render::Timings::default();
+        kyogikai_render::render_with_large_above(
+            &council,
+            &agg,
+            &[Edition::Internal, Edition::Public],
+            Some(meeting),
+            &templates,
+            &mut timings,
+            large_above,
+        )
+        .unwrap()
+        .0
+    };
+    let shared = each(usize::MAX);
+    let one_by_one = each(0);
+    assert_eq!(shared.len(), one_by_one.len());
+    assert!(shared.iter().filter(|o| o.path.ends_with(".pdf")).count() >= 18);
+    for (a, b) in shared.iter().zip(&one_by_one) {
+        assert_eq!(a.path, b.path);
+        assert!(a.bytes == b.bytes, "{} differs", a.path);
+    }
 }

@@ -74,6 +74,29 @@ pub fn render(
     templates: &Path,
     timings: &mut Timings,
 ) -> Result<(Vec<Output>, Vec<FigureAudit>)> {
+    render_with_large_above(
+        council,
+        internal,
+        editions,
+        meeting,
+        templates,
+        timings,
+        LARGE_EDITION_DATA,
+    )
+}
+
+/// [`render`], treating a run as large when an edition's data exceeds `large_above` bytes
+/// (tests use it to take both ways of scheduling the documents).
+#[doc(hidden)]
+pub fn render_with_large_above(
+    council: &Council,
+    internal: &Aggregate,
+    editions: &[Edition],
+    meeting: Option<&Meeting>,
+    templates: &Path,
+    timings: &mut Timings,
+    large_above: usize,
+) -> Result<(Vec<Output>, Vec<FigureAudit>)> {
     let engine = Engine::new(templates)?;
     let guideline = match &council.def.council.guideline_file {
         Some(f) => {
@@ -118,7 +141,7 @@ pub fn render(
     // hundreds of pages) compile one document at a time (typst still uses every core inside
     // it) and empty typst's cache after each, so that only one long document's layout is
     // ever in memory.
-    let large = shared.iter().any(|d| d.size() > LARGE_EDITION_DATA);
+    let large = shared.iter().any(|d| d.size() > large_above);
     let threads = if large { 1 } else { workers() };
     let compile = |j: usize| {
         let job = &jobs[j];
