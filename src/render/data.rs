@@ -25,6 +25,20 @@ const PDF_MAX_LIST: usize = 300;
 /// Region tables with more municipality rows than this show areas and totals only in the PDFs.
 const PDF_MAX_MUNICIPALITIES: usize = 150;
 
+/// How many items of each group a list shows when at most `max` are shown in all, in group
+/// order: the first groups in full, then part of one, then none.
+fn shares(sizes: &[usize], max: usize) -> Vec<usize> {
+    let mut left = max;
+    sizes
+        .iter()
+        .map(|&n| {
+            let k = n.min(left);
+            left -= k;
+            k
+        })
+        .collect()
+}
+
 /// Cuts `items` to [`PDF_MAX_LIST`], adding `more(n)` for the n left out.
 fn capped(mut items: Vec<Value>, more: impl Fn(usize) -> Value) -> Vec<Value> {
     if items.len() > PDF_MAX_LIST {
@@ -235,18 +249,16 @@ pub fn aggregate_json(council: &Council, agg: &Aggregate) -> Value {
         |n| json!({"period": "", "submitter": more_text(n), "category": "", "title": "", "summary": "", "partners": "", "outcome": ""}),
     );
     // Requests by addressee, at most PDF_MAX_LIST in all; every group keeps its true counts.
-    let mut budget = PDF_MAX_LIST;
+    let sizes: Vec<usize> = agg.requests.iter().map(|g| g.requests.len()).collect();
     let mut left_out = 0;
     let mut requests: Vec<Value> = Vec::new();
     let more_request = |n| json!({"period": "", "from": more_text(n), "kind": "", "content": "", "desired_by": "", "reply": ""});
-    for g in &agg.requests {
+    for (g, shown) in agg.requests.iter().zip(shares(&sizes, PDF_MAX_LIST)) {
         let total = g.requests.len();
-        if budget == 0 {
+        if shown == 0 && total > 0 {
             left_out += total;
             continue;
         }
-        let shown = total.min(budget);
-        budget -= shown;
         let mut items: Vec<Value> = g
             .requests
             .iter()
@@ -361,4 +373,17 @@ pub fn edition(
 /// which papers it holds (`only`: the index of the one paper, or null for all).
 pub fn document(doc: &Doc, papers: Option<&Value>) -> Value {
     json!({ "key": doc.key, "title": doc.title, "papers": papers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shares;
+
+    #[test]
+    fn a_long_list_is_cut_across_its_groups() {
+        assert_eq!(shares(&[5, 3, 4], 6), vec![5, 1, 0]);
+        assert_eq!(shares(&[2, 2], 10), vec![2, 2]);
+        assert_eq!(shares(&[0, 7], 3), vec![0, 3]);
+        assert_eq!(shares(&[], 3), Vec::<usize>::new());
+    }
 }
