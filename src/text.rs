@@ -41,6 +41,26 @@ pub fn file_name_safe(s: &str) -> String {
         .collect()
 }
 
+/// How many lines `s` takes in a wrapping cell `width` characters wide (Excel's column
+/// width, in widths of the digit 0), counting a 全角 character as 1.6 (as the report font
+/// sets them in LibreOffice). A rough measure, for row heights that spreadsheet programs do
+/// not work out by themselves.
+pub fn wrapped_lines(s: &str, width: f64) -> usize {
+    let per_line = width.max(1.0);
+    s.split('\n')
+        .map(|line| {
+            let w: f64 = line
+                .chars()
+                .map(|c| {
+                    let narrow = (c as u32) < 0x1100 || ('\u{FF61}'..='\u{FF9F}').contains(&c);
+                    if narrow { 1.0 } else { 1.6 }
+                })
+                .sum();
+            ((w / per_line).ceil() as usize).max(1)
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +69,17 @@ mod tests {
     fn widths() {
         assert_eq!(normalize_width("１２３，４５６　人"), "123,456 人");
         assert_eq!(normalize_width("Ｒ８．４．１"), "R8.4.1");
+    }
+
+    #[test]
+    fn lines_of_wrapped_text() {
+        assert_eq!(wrapped_lines("K01", 10.0), 1);
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        // 28 全角 characters are 44.8 units: two lines of a 26-wide column, one of a 48-wide.
+        let long = "③社会参加に向けた支援を必要とする方（ひきこもり等）ああ";
+        assert_eq!(wrapped_lines(long, 26.0), 2);
+        assert_eq!(wrapped_lines(long, 48.0), 1);
+        assert_eq!(wrapped_lines("一行目\n二行目", 40.0), 2);
     }
 
     #[test]

@@ -61,6 +61,9 @@ impl Table {
     }
 }
 
+/// Height in points of one line of the 10-point text of report sheets.
+const LINE_HEIGHT: f64 = 13.5;
+
 fn base() -> Format {
     Format::new().set_font_name(FONT).set_font_size(10)
 }
@@ -204,6 +207,20 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
                 },
                 Cell::Empty => ws.write_blank(r, c, &empty)?,
             };
+        }
+        // Wrapped text gets the height it needs: neither Excel nor LibreOffice fits rows of a
+        // generated file, and an unfitted row overprints the next one.
+        let lines = row
+            .iter()
+            .zip(&t.columns)
+            .filter_map(|(cell, (_, w))| match cell {
+                Cell::Text(s) => Some(crate::text::wrapped_lines(s, *w)),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(r, (LINE_HEIGHT * lines as f64 + 2.0).min(409.0))?;
         }
     }
     let last_col = t.columns.len().max(1) as u16 - 1;
