@@ -99,17 +99,7 @@ impl Ledger {
             .count()
     }
 
-    /// The accepted entry of (submitter, period), if any. For many lookups, see
-    /// [`Self::accepted_all`].
-    pub fn accepted(&self, submitter: &str, period: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| {
-            e.state.is_accepted()
-                && e.submitter.as_deref() == Some(submitter)
-                && e.period.as_deref() == Some(period)
-        })
-    }
-
-    /// Every accepted entry by (submitter, period): the first, as [`Self::accepted`] finds.
+    /// The accepted entry of each (submitter, period): the first in the ledger's order.
     pub fn accepted_all(&self) -> HashMap<(&str, &str), &Entry> {
         let mut out = HashMap::new();
         for e in self.entries.iter().filter(|e| e.state.is_accepted()) {

@@ -227,11 +227,7 @@ impl Council {
         let mut out: Vec<Region> = self
             .municipalities
             .iter()
-            .map(|m| Region {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                area: self.area_of(&m.area).map(|a| a.id.clone()),
-            })
+            .map(|m| self.region_of(m))
             .collect();
         out.push(self.whole_region());
         out
@@ -249,15 +245,18 @@ impl Council {
 
     pub fn region(&self, code: &str) -> Option<Region> {
         if let Some(&i) = self.municipality_at.get(code) {
-            let m = &self.municipalities[i];
-            return Some(Region {
-                code: m.code.clone(),
-                name: m.name.clone(),
-                area: self.area_of(&m.area).map(|a| a.id.clone()),
-            });
+            return Some(self.region_of(&self.municipalities[i]));
         }
         let whole = self.whole_region();
         (whole.code == code).then_some(whole)
+    }
+
+    fn region_of(&self, m: &Municipality) -> Region {
+        Region {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            area: self.area_of(&m.area).map(|a| a.id.clone()),
+        }
     }
 
     /// Resolves a path written in the definition (relative to the definition's folder).

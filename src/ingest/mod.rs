@@ -86,21 +86,19 @@ pub fn ingest<T: Send>(
             isolate::parse_isolated(&todo_paths, settings, workers, &finish)?
         }
     };
-    let mut parsed = parsed.into_iter();
-    let mut out = Vec::with_capacity(prechecked.len());
-    let mut next = todo.iter().peekable();
-    for (n, item) in prechecked.into_iter().enumerate() {
-        if next.peek() == Some(&&n) {
-            next.next();
-            out.push((
-                item.file,
-                parsed.next().expect("one result per parsed file"),
-            ));
-        } else {
-            let value = then(&item);
-            out.push((item.file, value));
-        }
+    let mut results: Vec<Option<T>> = prechecked.iter().map(|_| None).collect();
+    for (&n, value) in todo.iter().zip(parsed) {
+        results[n] = Some(value);
     }
+    // Files that failed before parsing get their result here.
+    let out = prechecked
+        .into_iter()
+        .zip(results)
+        .map(|(item, value)| {
+            let value = value.unwrap_or_else(|| then(&item));
+            (item.file, value)
+        })
+        .collect();
     Ok(out)
 }
 
